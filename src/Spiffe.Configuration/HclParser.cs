@@ -12,12 +12,13 @@ namespace Spiffe.Configuration;
 /// </summary>
 internal sealed class HclParser
 {
-    private readonly List<HclToken> _tokens;
-    private int _index;
+    private readonly HclTokenizer _tokenizer;
+    private HclToken _current;
 
-    private HclParser(List<HclToken> tokens)
+    private HclParser(HclTokenizer tokenizer)
     {
-        _tokens = tokens;
+        _tokenizer = tokenizer;
+        _current = tokenizer.Next();
     }
 
     /// <summary>Parses HCL text into its top-level object.</summary>
@@ -26,13 +27,18 @@ internal sealed class HclParser
     /// <exception cref="ConfigException">The text is not valid HCL; the message names file, line and column.</exception>
     public static ConfigObject Parse(string text, string file)
     {
-        var parser = new HclParser(HclTokenizer.Tokenize(text, file));
+        var parser = new HclParser(new HclTokenizer(text, file));
         return parser.ParseBody(new ConfigLocation(file, 1, 1), open: null);
     }
 
-    private HclToken Peek => _tokens[_index];
+    private HclToken Peek => _current;
 
-    private HclToken Advance() => _tokens[_index++];
+    private HclToken Advance()
+    {
+        var token = _current;
+        _current = _tokenizer.Next();
+        return token;
+    }
 
     private ConfigObject ParseBody(ConfigLocation location, HclToken? open)
     {
@@ -82,7 +88,7 @@ internal sealed class HclParser
                 case HclTokenKind.Identifier or HclTokenKind.String:
                     labels.Add(token);
                     break;
-                case HclTokenKind.Equals when labels[0].Location.Line != key.Location.Line:
+                case HclTokenKind.Equals when labels[^1].Location.Line != key.Location.Line:
                     throw new ConfigException(labels[0].Location, $"expected '=' or '{{' after key \"{key.Text}\", found {labels[0].Describe()}");
                 default:
                     throw new ConfigException(token.Location, labels.Count == 0

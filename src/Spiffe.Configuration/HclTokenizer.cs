@@ -15,27 +15,11 @@ internal sealed class HclTokenizer
     private int _line = 1;
     private int _lineStart;
 
-    private HclTokenizer(string text, string file)
+    /// <summary>Creates a tokenizer over <paramref name="text"/>; <paramref name="file"/> names it in locations.</summary>
+    public HclTokenizer(string text, string file)
     {
         _text = text;
         _file = file;
-    }
-
-    /// <summary>Tokenizes <paramref name="text"/>; the last token is <see cref="HclTokenKind.EndOfFile"/>.</summary>
-    /// <exception cref="ConfigException">The text holds a character or literal that is not HCL.</exception>
-    public static List<HclToken> Tokenize(string text, string file)
-    {
-        var tokenizer = new HclTokenizer(text, file);
-        var tokens = new List<HclToken>();
-        HclToken token;
-        do
-        {
-            token = tokenizer.Next();
-            tokens.Add(token);
-        }
-        while (token.Kind != HclTokenKind.EndOfFile);
-
-        return tokens;
     }
 
     private ConfigLocation Location => new(_file, _line, _position - _lineStart + 1);
@@ -46,7 +30,9 @@ internal sealed class HclTokenizer
 
     private bool AtEnd => _position >= _text.Length;
 
-    private HclToken Next()
+    /// <summary>Reads the next token; at the end of the text, and from then on, <see cref="HclTokenKind.EndOfFile"/>.</summary>
+    /// <exception cref="ConfigException">The next token is a character or literal that is not HCL.</exception>
+    public HclToken Next()
     {
         SkipWhitespaceAndComments();
         var start = Location;
