@@ -12,6 +12,8 @@ namespace Spiffe.Configuration;
 /// </summary>
 internal sealed class HclParser
 {
+    private const int MaxDepth = 64;
+
     private readonly HclTokenizer _tokenizer;
     private HclToken _current;
 
@@ -28,7 +30,7 @@ internal sealed class HclParser
     public static ConfigObject Parse(string text, string file)
     {
         var parser = new HclParser(new HclTokenizer(text, file));
-        return parser.ParseBody(new ConfigLocation(file, 1, 1), open: null);
+        return parser.ParseBody(new ConfigLocation(file, 1, 1), open: null, depth: 0);
     }
 
     private HclToken Peek => _current;
@@ -40,8 +42,21 @@ internal sealed class HclParser
         return token;
     }
 
-    private ConfigObject ParseBody(ConfigLocation location, HclToken? open)
+    private static void CheckDepth(HclToken open, int depth)
     {
+        if (depth > MaxDepth)
+        {
+            throw new ConfigException(open.Location, $"blocks, objects and lists nest more than {MaxDepth} levels deep");
+        }
+    }
+
+    private ConfigObject ParseBody(ConfigLocation location, HclToken? open, int depth)
+    {
+        if (open is not null)
+        {
+            CheckDepth(open.Value, depth);
+        }
+
         var entries = new List<ConfigEntry>();
         while (true)
         {
@@ -64,7 +79,7 @@ internal sealed class HclParser
                     : $"expected a key or '}}' closing the block opened at line {open.Value.Location.Line}, found {token.Describe()}");
             }
 
-            entries.Add(ParseItem());
+            entries.Add(ParseItem(depth));
             if (Peek.Kind == HclTokenKind.Comma)
             {
                 Advance();
@@ -72,7 +87,7 @@ internal sealed class HclParser
         }
     }
 
-    private ConfigEntry ParseItem()
+    private ConfigEntry ParseItem(int depth)
     {
         var key = Advance();
         var labels = new List<HclToken>();
@@ -82,9 +97,9 @@ internal sealed class HclParser
             switch (token.Kind)
             {
                 case HclTokenKind.Equals when labels.Count == 0:
-                    return new ConfigEntry(key.Text, ParseValue($"for key \"{key.Text}\""), key.Location);
+                    return new ConfigEntry(key.Text, ParseValue($"for key \"{key.Text}\"", depth), key.Location);
                 case HclTokenKind.LeftBrace:
-                    return new ConfigEntry(key.Text, Nest(labels, ParseBody(token.Location, token)), key.Location);
+                    return new ConfigEntry(key.Text, Nest(labels, ParseBody(token.Location, token, depth + 1)), key.Location);
                 case HclTokenKind.Identifier or HclTokenKind.String:
                     labels.Add(token);
                     break;
@@ -109,7 +124,7 @@ internal sealed class HclParser
         return value;
     }
 
-    private ConfigValue ParseValue(string context)
+    private ConfigValue ParseValue(string context, int depth)
     {
         var token = Advance();
         return token.Kind switch
@@ -117,14 +132,15 @@ internal sealed class HclParser
             HclTokenKind.String => new ConfigScalar(ConfigScalarKind.String, token.Text, token.Location),
             HclTokenKind.Number => new ConfigScalar(ConfigScalarKind.Number, token.Text, token.Location),
             HclTokenKind.Bool => new ConfigScalar(ConfigScalarKind.Bool, token.Text, token.Location),
-            HclTokenKind.LeftBrace => ParseBody(token.Location, token),
-            HclTokenKind.LeftBracket => ParseList(token),
+            HclTokenKind.LeftBrace => ParseBody(token.Location, token, depth + 1),
+            HclTokenKind.LeftBracket => ParseList(token, depth + 1),
             _ => throw new ConfigException(token.Location, $"expected a value {context}, found {token.Describe()}"),
         };
     }
 
-    private ConfigList ParseList(HclToken open)
+    private ConfigList ParseList(HclToken open, int depth)
     {
+        CheckDepth(open, depth);
         var items = new List<ConfigValue>();
         var context = $"or ']' in the list opened at line {open.Location.Line}";
         while (true)
@@ -135,7 +151,7 @@ internal sealed class HclParser
                 return new ConfigList(items, open.Location);
             }
 
-            items.Add(ParseValue(context));
+            items.Add(ParseValue(context, depth));
             var token = Advance();
             if (token.Kind == HclTokenKind.RightBracket)
             {

@@ -220,7 +220,7 @@ internal sealed class HclTokenizer
                 return value.ToString();
             }
 
-            if (c == '\\')
+            if (c == '\\' && _position + 1 < _text.Length && _text[_position + 1] != '\n')
             {
                 ReadEscape(value);
             }

@@ -67,6 +67,8 @@ public sealed class HclParserTests
         yield return new TestCaseData("a = 1.", "server.conf:1:5: invalid number 1.: strings such as durations must be quoted");
         yield return new TestCaseData("a = \"open", "server.conf:1:5: unterminated string: expected '\"' before the end of the line");
         yield return new TestCaseData("a = \"one\ntwo\"", "server.conf:1:5: unterminated string: expected '\"' before the end of the line");
+        yield return new TestCaseData("a = \"abc\\", "server.conf:1:5: unterminated string: expected '\"' before the end of the line");
+        yield return new TestCaseData("a = \"abc\\\n\"", "server.conf:1:5: unterminated string: expected '\"' before the end of the line");
         yield return new TestCaseData("a = \"\\q\"", "server.conf:1:6: unknown escape sequence '\\q' in string");
         yield return new TestCaseData("a = \"\\u12\"", "server.conf:1:6: invalid escape sequence: expected 4 hex digits naming a Unicode code point");
         yield return new TestCaseData("a = \"\\uD800\"", "server.conf:1:6: invalid escape sequence: expected 4 hex digits naming a Unicode code point");
@@ -119,6 +121,31 @@ public sealed class HclParserTests
         // Assert
         Assert.That(exception.Errors, Has.Count.EqualTo(1));
         Assert.That(exception.Errors[0].Location, Is.EqualTo(new ConfigLocation("x.conf", 2, 4)));
+    }
+
+    [Test]
+    public void Parse_NestingAtLimit_Parses()
+    {
+        // Arrange
+        var lists = "a = " + new string('[', 64) + new string(']', 64);
+        var blocks = string.Concat(Enumerable.Repeat("b {", 64)) + new string('}', 64);
+
+        // Act / Assert
+        Assert.That(() => HclParser.Parse(lists, "deep.conf"), Throws.Nothing);
+        Assert.That(() => HclParser.Parse(blocks, "deep.conf"), Throws.Nothing);
+    }
+
+    [TestCase("[", 69)]
+    [TestCase("{ a = ", 389)]
+    public void Parse_NestingBeyondLimit_ThrowsAtInnermostOpening(string open, int column)
+    {
+        // Arrange
+        var text = "a = " + string.Concat(Enumerable.Repeat(open, 65));
+
+        // Act / Assert
+        Assert.That(
+            () => HclParser.Parse(text, "deep.conf"),
+            Throws.TypeOf<ConfigException>().With.Message.EqualTo($"deep.conf:1:{column}: blocks, objects and lists nest more than 64 levels deep"));
     }
 
     [Test]

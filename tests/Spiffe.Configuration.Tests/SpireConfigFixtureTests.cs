@@ -10,7 +10,7 @@ public sealed class SpireConfigFixtureTests
     {
         var fixtures = Directory.GetFiles(TestPaths.SpireConfFixtures, "*.conf");
         var ours = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "spire-config"), "*.conf");
-        return fixtures.Concat(ours).Order(StringComparer.Ordinal).Select(path => new TestCaseData(path).SetArgDisplayNames(Path.GetFileName(path)));
+        return fixtures.Concat(ours).Order(StringComparer.Ordinal).Select(path => new TestCaseData(path).SetArgDisplayNames($"{Path.GetFileName(Path.GetDirectoryName(path))}/{Path.GetFileName(path)}"));
     }
 
     private static IEnumerable<TestCaseData> Settings()
