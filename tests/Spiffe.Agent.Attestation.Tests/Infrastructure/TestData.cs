@@ -6,7 +6,7 @@ internal static class TestData
     /// <summary>The PID every containerinfo fixture uses.</summary>
     public const int FixturePid = 123;
 
-    public static string Root => Path.Combine(TestContext.CurrentContext.TestDirectory, "TestData");
+    public static string Root => Path.Combine(AppContext.BaseDirectory, "TestData");
 
     /// <summary>A <c>common/containerinfo/&lt;case&gt;/proc</c> folder, usable as a procfs root.</summary>
     public static string ContainerInfoProcRoot(string testCase) =>
