@@ -558,6 +558,12 @@ internal sealed class TaskManager : IAsyncDisposable
                 dirty |= !task.EverPopulated;
                 task.EverPopulated = true;
             }
+            else if (task.Main is not null)
+            {
+                // The main process lives in the task cgroup, so an emptied cgroup means it is exiting; its pidfd may
+                // become readable a moment after the cgroup empties.
+                EndLocked(task, TaskEndReason.MainProcessExited, kill: false);
+            }
             else if (task.EverPopulated || !TaskCgroups.Exists(task.CgroupDirectory))
             {
                 EndLocked(task, TaskEndReason.CgroupEmpty, kill: false);
