@@ -6,8 +6,7 @@ namespace Spiffe.Agent.Attestation.Proc;
 /// <param name="Root">Field 4: the directory of the mounted filesystem that forms the root of this mount.</param>
 /// <param name="MountPoint">Field 5: where it is mounted, relative to the process's root.</param>
 /// <param name="FileSystemType">The first field after the <c>-</c> separator, e.g. <c>cgroup2</c>.</param>
-/// <param name="Source">The field after the type; may be empty (e.g. a tmpfs with no source).</param>
-internal sealed record MountInfoEntry(string Root, string MountPoint, string FileSystemType, string Source)
+internal sealed record MountInfoEntry(string Root, string MountPoint, string FileSystemType)
 {
     // Fields before the separator: ID, parent ID, major:minor, root, mount point, options, then optional fields.
     private const int MinimumFieldsBeforeSeparator = 6;
@@ -16,8 +15,9 @@ internal sealed record MountInfoEntry(string Root, string MountPoint, string Fil
     public bool IsCgroup => FileSystemType is "cgroup" or "cgroup2";
 
     /// <summary>
-    /// Parses the text of a mountinfo file. Lines split on single spaces so that an empty source survives as an empty
-    /// field; the kernel's octal escapes (<c>\040</c> for a space …) in root, mount point and source are decoded.
+    /// Parses the text of a mountinfo file. Lines split on single spaces, so an empty mount source (a tmpfs may have
+    /// none) is an empty field rather than a shifted line; the kernel's octal escapes (<c>\040</c> for a space …) in
+    /// root and mount point are decoded.
     /// </summary>
     /// <exception cref="FormatException">A line has no <c>-</c> separator, too few fields, or no filesystem type.</exception>
     public static IReadOnlyList<MountInfoEntry> ParseFile(string text)
@@ -54,8 +54,7 @@ internal sealed record MountInfoEntry(string Root, string MountPoint, string Fil
             throw new FormatException($"mountinfo line has no filesystem type: '{line}'");
         }
 
-        var source = separator + 2 < fields.Length ? fields[separator + 2] : string.Empty;
-        return new MountInfoEntry(Unescape(fields[3]), Unescape(fields[4]), fields[separator + 1], Unescape(source));
+        return new MountInfoEntry(Unescape(fields[3]), Unescape(fields[4]), fields[separator + 1]);
     }
 
     private static string Unescape(string field)

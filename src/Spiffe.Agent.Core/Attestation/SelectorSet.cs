@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.Frozen;
 
 namespace Spiffe.Agent.Core.Attestation;
 
@@ -11,13 +10,8 @@ namespace Spiffe.Agent.Core.Attestation;
 internal sealed class SelectorSet : IReadOnlyCollection<Selector>
 {
     private readonly Selector[] _ordered;
-    private readonly FrozenSet<Selector> _lookup;
 
-    private SelectorSet(Selector[] ordered)
-    {
-        _ordered = ordered;
-        _lookup = ordered.ToFrozenSet();
-    }
+    private SelectorSet(Selector[] ordered) => _ordered = ordered;
 
     /// <summary>The empty set.</summary>
     public static SelectorSet Empty { get; } = new([]);
@@ -34,13 +28,13 @@ internal sealed class SelectorSet : IReadOnlyCollection<Selector>
     }
 
     /// <summary>True when the set holds this selector (ordinal comparison).</summary>
-    public bool Contains(Selector selector) => _lookup.Contains(selector);
+    public bool Contains(Selector selector) => Array.BinarySearch(_ordered, selector) >= 0;
 
     /// <summary>True when every given selector is in this set (an empty sequence is a subset of any set).</summary>
     public bool IsSupersetOf(IEnumerable<Selector> selectors)
     {
         ArgumentNullException.ThrowIfNull(selectors);
-        return selectors.All(_lookup.Contains);
+        return selectors.All(Contains);
     }
 
     /// <summary>Enumerates in ordinal order.</summary>

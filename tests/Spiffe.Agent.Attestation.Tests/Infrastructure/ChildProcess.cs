@@ -23,6 +23,10 @@ internal sealed class ChildProcess : IAsyncDisposable
         "import socket, sys\ns = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\ns.connect(sys.argv[1])\n" +
         "print('ready', flush=True)\n";
 
+    /// <summary>Holds an exclusive advisory lock (flock) on the file in argv[1] until stdin closes.</summary>
+    public const string FlockScript =
+        "import fcntl, sys\nf = open(sys.argv[1])\nfcntl.flock(f, fcntl.LOCK_EX)\nprint('ready', flush=True)\nsys.stdin.read()\n";
+
     private readonly Process _process;
 
     private ChildProcess(Process process) => _process = process;

@@ -8,11 +8,11 @@ public sealed class MountInfoEntryTests
 {
     private static readonly object[] s_lines =
     [
-        new object[] { "1543 1542 0:32 /some/root /sys/fs/cgroup ro,nosuid - cgroup2 cgroup rw,nsdelegate", "/some/root", "/sys/fs/cgroup", "cgroup2", "cgroup" },
-        new object[] { "573 572 0:33 /docker/abc /sys/fs/cgroup/systemd ro master:11 - cgroup cgroup rw,name=systemd", "/docker/abc", "/sys/fs/cgroup/systemd", "cgroup", "cgroup" },
-        new object[] { "573 572 0:33 / /a ro master:11 shared:2 - cgroup cgroup rw", "/", "/a", "cgroup", "cgroup" },
-        new object[] { "119 206 0:68 / /local rw,relatime - tmpfs  rw,size=8192k", "/", "/local", "tmpfs", string.Empty },
-        new object[] { "120 206 0:68 /a\\040b /mnt/x\\134y rw - ext4 /dev/sda\\0401 rw", "/a b", "/mnt/x\\y", "ext4", "/dev/sda 1" },
+        new object[] { "1543 1542 0:32 /some/root /sys/fs/cgroup ro,nosuid - cgroup2 cgroup rw,nsdelegate", "/some/root", "/sys/fs/cgroup", "cgroup2" },
+        new object[] { "573 572 0:33 /docker/abc /sys/fs/cgroup/systemd ro master:11 - cgroup cgroup rw,name=systemd", "/docker/abc", "/sys/fs/cgroup/systemd", "cgroup" },
+        new object[] { "573 572 0:33 / /a ro master:11 shared:2 - cgroup cgroup rw", "/", "/a", "cgroup" },
+        new object[] { "119 206 0:68 / /local rw,relatime - tmpfs  rw,size=8192k", "/", "/local", "tmpfs" },
+        new object[] { "120 206 0:68 /a\\040b /mnt/x\\134y rw - ext4 /dev/sda\\0401 rw", "/a b", "/mnt/x\\y", "ext4" },
     ];
 
     private static readonly string[] s_malformed =
@@ -23,7 +23,7 @@ public sealed class MountInfoEntryTests
     ];
 
     [TestCaseSource(nameof(s_lines))]
-    public void ParseFile_Line_ReturnsFields(string line, string root, string mountPoint, string type, string source)
+    public void ParseFile_Line_ReturnsFields(string line, string root, string mountPoint, string type)
     {
         // Arrange / Act
         var entry = MountInfoEntry.ParseFile(line).Single();
@@ -32,7 +32,6 @@ public sealed class MountInfoEntryTests
         Assert.That(entry.Root, Is.EqualTo(root));
         Assert.That(entry.MountPoint, Is.EqualTo(mountPoint));
         Assert.That(entry.FileSystemType, Is.EqualTo(type));
-        Assert.That(entry.Source, Is.EqualTo(source));
     }
 
     [TestCaseSource(nameof(s_malformed))]
@@ -66,7 +65,7 @@ public sealed class MountInfoEntryTests
         var entries = MountInfoEntry.ParseFile(text);
 
         // Assert
-        Assert.That(entries.Select(e => (e.FileSystemType, e.Source)), Is.EqualTo(new[] { ("cgroup2", "cgroup"), ("tmpfs", string.Empty) }));
+        Assert.That(entries.Select(e => (e.FileSystemType, e.MountPoint)), Is.EqualTo(new[] { ("cgroup2", "/sys/fs/cgroup"), ("tmpfs", "/local") }));
         Assert.That(entries[0].IsCgroup, Is.True);
         Assert.That(entries[1].IsCgroup, Is.False);
     }

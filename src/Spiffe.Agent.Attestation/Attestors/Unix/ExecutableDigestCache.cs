@@ -36,7 +36,14 @@ internal sealed class ExecutableDigestCache
     /// <exception cref="IOException">The file cannot be opened or read.</exception>
     public async ValueTask<string> GetSha256Async(string path, long sizeLimit, CancellationToken cancellationToken)
     {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        // Opened with open(2) rather than File.OpenHandle, which takes an advisory flock: a workload holding an
+        // exclusive flock on a shared binary must not be able to block everyone else's attestation.
+        using var handle = LinuxInterop.OpenReadOnly(path, out var errno);
+        if (handle.IsInvalid)
+        {
+            throw new IOException($"could not open {path} (errno {errno})");
+        }
+
         var identity = LinuxInterop.GetFileIdentity(handle);
         if (sizeLimit > 0 && identity.Size > (ulong)sizeLimit)
         {

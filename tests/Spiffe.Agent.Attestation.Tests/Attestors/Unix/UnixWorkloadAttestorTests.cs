@@ -123,6 +123,21 @@ public sealed class UnixWorkloadAttestorTests
     }
 
     [Test]
+    [CancelAfter(30_000)]
+    public async Task AttestAsync_BinaryExclusivelyLockedByAnotherProcess_StillHashes(CancellationToken cancellationToken)
+    {
+        // Arrange: any process that can read a shared binary can flock it; that must not block attestation
+        await using var locker = await ChildProcess.StartAsync(null, ChildProcess.FlockScript, [_binary], cancellationToken);
+        var attestor = CreateAttestor(new UnixAttestorOptions { DiscoverWorkloadPath = true });
+
+        // Act
+        var selectors = await attestor.AttestAsync(Pid, cancellationToken);
+
+        // Assert
+        Assert.That(selectors.Select(s => s.Value), Has.Member("sha256:" + HelloSha256));
+    }
+
+    [Test]
     public void AttestAsync_MissingProcess_Fails()
     {
         // Arrange
