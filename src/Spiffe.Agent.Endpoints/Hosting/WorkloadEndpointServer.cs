@@ -1,0 +1,158 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spiffe.Agent.Core.Attestation;
+using Spiffe.Agent.Core.Workload;
+using Spiffe.Agent.Endpoints.Connections;
+using Spiffe.Agent.Endpoints.Diagnostics;
+using Spiffe.Agent.Endpoints.Interceptors;
+using Spiffe.Agent.Endpoints.Services;
+
+namespace Spiffe.Agent.Endpoints.Hosting;
+
+/// <summary>
+/// The Workload API socket: Kestrel on a Unix socket, HTTP/2 without TLS (clients use h2c with prior knowledge),
+/// with the caller-tracking connection middleware and, in this order, the metrics, security-header, request-field and
+/// attestation interceptors in front of <c>SpiffeWorkloadAPI</c>; <c>grpc.health.v1.Health</c> and gRPC reflection on
+/// the same socket. Runs as its own small web host so that it can be opened after the agent is ready.
+/// </summary>
+internal sealed class WorkloadEndpointServer : IAsyncDisposable
+{
+    private readonly WorkloadEndpointOptions _options;
+    private readonly IWorkloadIdentityCache _cache;
+    private readonly IWorkloadAttestationService _attestation;
+    private readonly IPeerTracker _peerTracker;
+    private readonly WorkloadApiMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger<WorkloadEndpointServer> _logger;
+    private WebApplication? _app;
+
+    /// <summary>Creates the server; nothing is bound until <see cref="StartAsync"/>.</summary>
+    public WorkloadEndpointServer(
+        WorkloadEndpointOptions options,
+        IWorkloadIdentityCache cache,
+        IWorkloadAttestationService attestation,
+        IPeerTracker peerTracker,
+        WorkloadApiMetrics metrics,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _cache = cache ?? throw new ArgumentNullException(nameof(cache));
+        _attestation = attestation ?? throw new ArgumentNullException(nameof(attestation));
+        _peerTracker = peerTracker ?? throw new ArgumentNullException(nameof(peerTracker));
+        _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
+        _logger = loggerFactory.CreateLogger<WorkloadEndpointServer>();
+    }
+
+    /// <summary>The socket path served.</summary>
+    public string SocketPath => _options.SocketPath;
+
+    /// <summary>Prepares the socket file, binds, starts serving and opens the socket to every user.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            throw new InvalidOperationException("the endpoint is already started");
+        }
+
+        UnixSocketFile.PrepareForBind(_options.SocketPath, _logger);
+        var app = Build();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        _app = app;
+        UnixSocketFile.AllowEveryone(_options.SocketPath);
+        EndpointsLog.EndpointStarted(_logger, _options.SocketPath);
+    }
+
+    /// <summary>Stops accepting calls, ends the open streams and removes the socket file.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var app = Interlocked.Exchange(ref _app, null);
+        if (app is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await app.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            UnixSocketFile.Remove(_options.SocketPath);
+            EndpointsLog.EndpointStopped(_logger, _options.SocketPath);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _timeProvider);
+        await StopAsync(timeout.Token);
+    }
+
+    private WebApplication Build()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "spiffe-agent-workload-api" });
+        var services = builder.Services;
+        services.Replace(ServiceDescriptor.Singleton(_loggerFactory));
+        services.Replace(ServiceDescriptor.Singleton<IHostLifetime, EmbeddedHostLifetime>());
+        services.AddSingleton(_options);
+        services.AddSingleton(_cache);
+        services.AddSingleton(_attestation);
+        services.AddSingleton(_peerTracker);
+        services.AddSingleton(_metrics);
+        services.AddSingleton(_timeProvider);
+        services.AddSingleton<CallerTrackingMiddleware>();
+        services.AddSingleton<CallMetricsInterceptor>();
+        services.AddSingleton<SecurityHeaderInterceptor>();
+        services.AddSingleton<RequestValidationInterceptor>();
+        services.AddSingleton<WorkloadAttestationInterceptor>();
+        services.AddSingleton<HealthService>();
+        services.AddRoutingCore();
+        services.AddGrpc(grpc =>
+        {
+            // Order matters: the first added runs first. The header check precedes attestation (SPIRE's middleware).
+            grpc.Interceptors.Add<CallMetricsInterceptor>();
+            grpc.Interceptors.Add<SecurityHeaderInterceptor>();
+            grpc.Interceptors.Add<RequestValidationInterceptor>();
+            grpc.Interceptors.Add<WorkloadAttestationInterceptor>();
+            grpc.EnableDetailedErrors = false;
+        });
+        services.AddGrpcReflection();
+
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.ListenUnixSocket(_options.SocketPath, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.Use(listen.ApplicationServices.GetRequiredService<CallerTrackingMiddleware>().AsConnectionMiddleware());
+            });
+        });
+
+        var app = builder.Build();
+        app.MapGrpcService<WorkloadApiService>();
+        app.MapGrpcService<HealthService>();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}
