@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Spiffe.Agent.Core.Server;
+using Spiffe.Agent.ServerApi.Transport;
+
+namespace Spiffe.Agent.ServerApi;
+
+/// <summary>Registers the SPIRE server client with the composition root's service collection.</summary>
+internal static class ServerApiServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ISpireServerClient"/> (gRPC over TLS to the configured server). Needs the services
+    /// <c>AddAgentCore</c> registers (options, credential source, time provider) and logging.
+    /// </summary>
+    public static IServiceCollection AddSpireServerApi(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<ServerChannels>();
+        services.TryAddSingleton<IServerChannels>(sp => sp.GetRequiredService<ServerChannels>());
+        services.TryAddSingleton<ISpireServerClient, SpireServerClient>();
+        return services;
+    }
+}
