@@ -483,12 +483,11 @@ public sealed class JwtSvidTests
     public void ParseAndValidate_PaddedSegment_Throws(int segment)
     {
         // Arrange
-        var header = TestJwtSigner.EncodeSegment("""{"alg":"ES256","kid":"k1","typ":"JWT"} """);
-        var payload = TestJwtSigner.EncodeSegment(Payload() + " ");
+        var header = TestJwtSigner.EncodeSegment(NeedsPadding(Header()));
+        var payload = TestJwtSigner.EncodeSegment(NeedsPadding(Payload()));
         var signingInput = header + "." + payload;
         var signature = TestJwtSigner.Base64UrlEncode(this.signer.Sign(Encoding.ASCII.GetBytes(signingInput), "ES256"));
         string[] parts = [header, payload, signature];
-        Assume.That(parts[segment].Length % 4, Is.Not.Zero);
         parts[segment] += new string('=', 4 - (parts[segment].Length % 4));
 
         // Act
@@ -499,13 +498,12 @@ public sealed class JwtSvidTests
     }
 
     [Test]
-    public void ParseAndValidate_StandardBase64Segment_Throws()
+    public void ParseAndValidate_StandardBase64PaddedSignature_Throws()
     {
         // Arrange
         var token = this.signer.CreateToken(Subject, Audience, Now.AddMinutes(5));
         var parts = token.Split('.');
         var signature = Convert.ToBase64String(Convert.FromBase64String(ToStandard(parts[2])));
-        Assume.That(signature, Does.Contain("+").Or.Contain("/").Or.Contain("="));
 
         // Act
         var ex = Assert.Throws<JwtSvidException>(() => JwtSvid.ParseAndValidate(parts[0] + "." + parts[1] + "." + signature, this.bundle, Audience, Now));
@@ -589,6 +587,9 @@ public sealed class JwtSvidTests
     }
 
     private static string Header(string alg = "ES256", string kid = "k1") => $$"""{"alg":"{{alg}}","kid":"{{kid}}","typ":"JWT"}""";
+
+    /// <summary>JSON whitespace that makes the UTF-8 length not a multiple of 3, so its base64 needs padding.</summary>
+    private static string NeedsPadding(string json) => json.Length % 3 == 0 ? json + " " : json;
 
     private static string ToStandard(string base64Url)
     {
