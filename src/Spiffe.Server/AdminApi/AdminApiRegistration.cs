@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -5,9 +6,8 @@ namespace Spiffe.Server.AdminApi;
 
 /// <summary>
 /// The admin API's hook into the server host (owned by the admin API; the host calls both methods once).
-/// <see cref="Map"/> receives a route group bound to the admin Unix socket listener: every gRPC service mapped there
-/// (e.g. <c>endpoints.MapGrpcService&lt;EntryAdminService&gt;()</c>) is served on the socket only, so it may reuse
-/// service names that the agent-facing TCP listener also serves.
+/// <see cref="Map"/> receives a route group bound to the admin Unix socket listener: the Entry, Agent and Bundle
+/// admin services mapped there are served on the socket only (callers there are local administrators, as in SPIRE).
 /// </summary>
 internal static class AdminApiRegistration
 {
@@ -16,6 +16,9 @@ internal static class AdminApiRegistration
     public static void AddServices(IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton<EntryAdminService>();
+        services.AddSingleton<AgentAdminService>();
+        services.AddSingleton<BundleAdminService>();
     }
 
     /// <summary>Maps the admin gRPC services onto the admin socket listener.</summary>
@@ -23,5 +26,8 @@ internal static class AdminApiRegistration
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGrpcService<EntryAdminService>();
+        endpoints.MapGrpcService<AgentAdminService>();
+        endpoints.MapGrpcService<BundleAdminService>();
     }
 }
