@@ -15,6 +15,9 @@ internal enum AgentExitReason
     /// </summary>
     ReattestationImpossible,
 
+    /// <summary>The first sync with the server after attestation kept failing (about a minute).</summary>
+    InitialSyncFailed,
+
     /// <summary>The agent SVID expired without a successful rotation.</summary>
     AgentSvidExpired,
 
