@@ -84,13 +84,13 @@ internal static class CertificateEncoding
     /// <summary>Concatenates the DER encodings of certificates.</summary>
     public static byte[] ToDer(IEnumerable<X509Certificate2> certificates)
     {
-        var buffer = new List<byte>();
+        using var buffer = new MemoryStream();
         foreach (var certificate in certificates)
         {
-            buffer.AddRange(certificate.RawData);
+            buffer.Write(certificate.RawDataMemory.Span);
         }
 
-        return [.. buffer];
+        return buffer.ToArray();
     }
 
     /// <summary>Writes certificates as consecutive PEM blocks.</summary>

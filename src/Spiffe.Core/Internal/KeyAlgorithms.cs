@@ -14,22 +14,13 @@ internal static class KeyAlgorithms
     private const string P521Oid = "1.3.132.0.35";
 
     /// <summary>The JOSE name of a NIST curve (<c>P-256</c>, <c>P-384</c>, <c>P-521</c>), or null for any other curve.</summary>
-    public static string? JoseCurveName(ECCurve curve)
+    public static string? JoseCurveName(ECCurve curve) => (curve.Oid.Value, curve.Oid.FriendlyName) switch
     {
-        var oid = curve.Oid.Value;
-        if (oid is null && curve.Oid.FriendlyName is { } friendly)
-        {
-            oid = Oid.FromFriendlyName(friendly, OidGroup.PublicKeyAlgorithm).Value;
-        }
-
-        return oid switch
-        {
-            P256Oid => "P-256",
-            P384Oid => "P-384",
-            P521Oid => "P-521",
-            _ => null,
-        };
-    }
+        (P256Oid, _) or (null, "nistP256" or "ECDSA_P256" or "secp256r1") => "P-256",
+        (P384Oid, _) or (null, "nistP384" or "ECDSA_P384" or "secp384r1") => "P-384",
+        (P521Oid, _) or (null, "nistP521" or "ECDSA_P521" or "secp521r1") => "P-521",
+        _ => null,
+    };
 
     /// <summary>The named curve for a JOSE curve name, or null for an unsupported name.</summary>
     public static ECCurve? CurveFromJoseName(string name) => name switch

@@ -22,6 +22,9 @@ internal static class X509Rules
 
     private static readonly Asn1Tag UriTag = new(TagClass.ContextSpecific, 6);
 
+    /// <summary>The DER encoding of an empty distinguished name (an empty SEQUENCE).</summary>
+    private static ReadOnlySpan<byte> EmptyName => [0x30, 0x00];
+
     /// <summary>Extensions a validator must understand to accept them as critical (the set Go's parser knows).</summary>
     private static readonly HashSet<string> KnownCriticalExtensions = new(StringComparer.Ordinal)
     {
@@ -252,8 +255,6 @@ internal static class X509Rules
             throw new X509SvidException($"{what} signature algorithm {name} is not allowed (use ECDSA or RSA with SHA-256, SHA-384 or SHA-512)");
         }
     }
-
-    private static ReadOnlySpan<byte> EmptyName => [0x30, 0x00];
 
     /// <summary>Rules for every certificate of an SVID chain: v3, serial, signature algorithm, extensions.</summary>
     private static void CheckCommon(X509Certificate2 certificate, string what)

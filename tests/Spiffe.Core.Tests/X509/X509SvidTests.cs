@@ -243,6 +243,43 @@ public sealed class X509SvidTests
     }
 
     [Test]
+    public void ParseRaw_DuplicateExtension_Rejected()
+    {
+        // Arrange: CertificateRequest refuses duplicates, so an extension with OID 2.5.29.99 is renamed to
+        // keyUsage (2.5.29.15, same length) after signing; parsing does not check signatures.
+        var material = this.root.IssueX509Svid(WorkloadId, new TestCertificateOptions
+        {
+            ExtraExtensions = [new X509Extension("2.5.29.99", [0x03, 0x02, 0x07, 0x80], critical: true)],
+        });
+        var der = material.CertificatesDer;
+        var at = der.AsSpan().IndexOf((byte[])[0x06, 0x03, 0x55, 0x1D, 0x63]);
+        der[at + 4] = 0x0F;
+
+        // Act
+        var ex = Assert.Throws<X509SvidException>(() => X509Svid.ParseRaw(der, material.PrivateKeyPkcs8));
+
+        // Assert
+        Assert.That(ex.Message, Does.Contain("extension 2.5.29.15 more than once"));
+    }
+
+    [Test]
+    public void ParseRaw_NegativeSerial_Rejected()
+    {
+        // Arrange: the serial is patched after signing; parsing does not check signatures, so the serial rule decides.
+        byte[] serial = [0x7F, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6, 0x07, 0x18, 0x29, 0x3A, 0x4B, 0x5C, 0x6D, 0x7E, 0x8F];
+        var material = this.root.IssueX509Svid(WorkloadId, new TestCertificateOptions { SerialNumber = serial });
+        var der = material.CertificatesDer;
+        var at = der.AsSpan().IndexOf(serial);
+        der[at] = 0x80;
+
+        // Act
+        var ex = Assert.Throws<X509SvidException>(() => X509Svid.ParseRaw(der, material.PrivateKeyPkcs8));
+
+        // Assert
+        Assert.That(ex.Message, Does.Contain("serial number must be positive"));
+    }
+
+    [Test]
     public void ParseRaw_Sha1Signature_Rejected()
     {
         // Arrange
