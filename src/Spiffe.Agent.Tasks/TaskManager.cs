@@ -18,8 +18,9 @@ namespace Spiffe.Agent.Tasks;
 /// </summary>
 /// <remarks>
 /// Every change runs under one async gate and is persisted before it is announced; reads (<see cref="List"/>,
-/// <see cref="Find"/>, <see cref="FindByProcess"/>) are lock-free. The persisted state is loaded on first use; tasks
-/// whose main process or cgroup did not survive the restart are ended then, with <see cref="TaskEndReason.LostOnRestart"/>.
+/// <see cref="Find"/>, <see cref="FindByProcess"/>) are lock-free. The constructor loads the persisted state: tasks whose
+/// main process or cgroup did not survive the restart are ended there, with <see cref="TaskEndReason.LostOnRestart"/>,
+/// and tasks whose deadline passed meanwhile are ended as usual.
 /// </remarks>
 [SupportedOSPlatform("linux")]
 internal sealed class TaskManager : IAsyncDisposable
@@ -38,7 +39,6 @@ internal sealed class TaskManager : IAsyncDisposable
     private readonly ILogger<TaskManager> logger;
     private readonly string stateFile;
     private ImmutableDictionary<string, TaskLease> leases = ImmutableDictionary<string, TaskLease>.Empty;
-    private bool recovered;
     private bool disposed;
 
     public TaskManager(
@@ -61,6 +61,7 @@ internal sealed class TaskManager : IAsyncDisposable
         proc = new ProcFs(this.options.ProcRoot);
         cgroups = TaskCgroups.Open(proc, this.options.CgroupMount, this.options.CgroupParent);
         stateFile = Path.Combine(this.options.DataDirectory, StateFileName);
+        Recover();
     }
 
     /// <summary>Absolute directory of the parent cgroup of all task cgroups.</summary>
@@ -92,7 +93,7 @@ internal sealed class TaskManager : IAsyncDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
-            EnsureReadyLocked();
+            ThrowIfDisposed();
             var now = timeProvider.GetUtcNow();
             var deadline = ResolveDeadline(request, now);
             if (active.ContainsKey(taskId))
@@ -159,7 +160,7 @@ internal sealed class TaskManager : IAsyncDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
-            EnsureReadyLocked();
+            ThrowIfDisposed();
             var task = GetActiveLocked(taskId);
             var process = OpenProcess(pid, taskId, task.Lease.ParentTaskId);
             using (process.PidFd)
@@ -208,7 +209,7 @@ internal sealed class TaskManager : IAsyncDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
-            EnsureReadyLocked();
+            ThrowIfDisposed();
             return EndLocked(GetActiveLocked(taskId), reason, kill);
         }
         finally
@@ -229,7 +230,7 @@ internal sealed class TaskManager : IAsyncDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
-            EnsureReadyLocked();
+            ThrowIfDisposed();
             if (!active.TryGetValue(taskId, out var task))
             {
                 revocations.Revoke(taskId, [credential]);
@@ -283,7 +284,7 @@ internal sealed class TaskManager : IAsyncDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
-            EnsureReadyLocked();
+            ThrowIfDisposed();
             channel = watchers.Subscribe();
             foreach (var lease in List())
             {
@@ -317,7 +318,7 @@ internal sealed class TaskManager : IAsyncDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
-            EnsureReadyLocked();
+            ThrowIfDisposed();
             CheckLocked();
         }
         finally
@@ -584,14 +585,15 @@ internal sealed class TaskManager : IAsyncDisposable
         }
     }
 
-    private void EnsureReadyLocked()
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (recovered)
-        {
-            return;
-        }
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
+    /// <summary>
+    /// Loads <c>tasks.json</c> and resumes each task, or ends it when its cgroup or main process is gone; then runs a
+    /// check so deadlines that passed while the agent was down take effect at once.
+    /// </summary>
+    /// <exception cref="TaskException">The state file cannot be read (<see cref="TaskError.StateCorrupt"/>).</exception>
+    private void Recover()
+    {
         AtomicFile.EnsureDirectory(options.DataDirectory);
         cgroups.EnsureParent();
         var lost = new List<(ActiveTask Task, string Detail)>();
@@ -613,7 +615,6 @@ internal sealed class TaskManager : IAsyncDisposable
             }
         }
 
-        recovered = true;
         PublishLeasesLocked();
         foreach (var (task, detail) in lost)
         {

@@ -7,7 +7,6 @@ namespace Spiffe.Agent.Tasks;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(PersistedTaskState))]
 [JsonSerializable(typeof(PersistedRevocations))]

@@ -80,7 +80,9 @@ internal static class AuditVerifier
         {
             foreach (var path in Directory.EnumerateFiles(directory, fileName + ".*"))
             {
-                var suffix = Path.GetFileName(path)[(fileName.Length + 1)..];
+                // The pattern also matches the current file itself ("name.*" matches "name"), hence the length check.
+                var name = Path.GetFileName(path);
+                var suffix = name.Length > fileName.Length + 1 ? name[(fileName.Length + 1)..] : string.Empty;
                 if (int.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
                 {
                     rotated.Add((n, path));
