@@ -246,6 +246,10 @@ public sealed class WorkloadApiClient : IAsyncDisposable
             using var call = start(new CallOptions(cancellationToken: cancellationToken));
             return await call.ResponseAsync;
         }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
         catch (RpcException ex)
         {
             throw Failure(method + " call", ex);
@@ -261,6 +265,10 @@ public sealed class WorkloadApiClient : IAsyncDisposable
             return await call.ResponseStream.MoveNext(cancellationToken)
                 ? call.ResponseStream.Current
                 : throw new WorkloadApiException($"the Workload API ended the {stream} stream without a response");
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
         }
         catch (RpcException ex)
         {
@@ -304,6 +312,10 @@ public sealed class WorkloadApiClient : IAsyncDisposable
                 }
 
                 failure = new WorkloadApiException($"the Workload API ended the {stream} stream");
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(ex.Message, ex, cancellationToken);
             }
             catch (RpcException ex)
             {

@@ -32,7 +32,6 @@ internal static class WorkloadApiChannel
             HttpHandler = handler,
             DisposeHttpClient = true,
             LoggerFactory = loggerFactory,
-            ThrowOperationCanceledOnCancellation = true,
         });
         return (channel, channel.Intercept(new SecurityHeaderInterceptor()));
     }
