@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Spiffe.Core;
+using Spiffe.Server.Config;
+
+namespace Spiffe.Server.Ca;
+
+/// <summary>
+/// Signs X509-SVIDs, JWT-SVIDs and WIT-SVIDs with the <see cref="CaManager"/>'s active generation. Validity:
+/// notBefore = now − 10 s, notAfter = now + TTL capped at the CA's (or key's) expiry.
+/// </summary>
+internal sealed class CredentialSigner
+{
+    private readonly CaManager _ca;
+    private readonly ServerConfig _config;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the signer.</summary>
+    public CredentialSigner(CaManager ca, ServerConfig config, TimeProvider timeProvider)
+    {
+        _ca = ca ?? throw new ArgumentNullException(nameof(ca));
+        _config = config ?? throw new ArgumentNullException(nameof(config));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+    }
+
+    /// <summary>The public key of a PKCS#10 request after verifying its self-signature.</summary>
+    /// <exception cref="CryptographicException">The CSR is malformed or its signature does not verify.</exception>
+    public static PublicKey PublicKeyFromCsr(byte[] csr)
+    {
+        ArgumentNullException.ThrowIfNull(csr);
+        if (csr.Length == 0)
+        {
+            throw new CryptographicException("CSR is empty");
+        }
+
+        var request = CertificateRequest.LoadSigningRequest(
+            csr,
+            HashAlgorithmName.SHA256,
+            CertificateRequestLoadOptions.Default,
+            RSASignaturePadding.Pkcs1);
+        var oid = request.PublicKey.Oid.Value;
+        if (oid is not ("1.2.840.10045.2.1" or "1.2.840.113549.1.1.1"))
+        {
+            throw new CryptographicException("CSR key type is not supported (EC or RSA only)");
+        }
+
+        return request.PublicKey;
+    }
+
+    /// <summary>Signs an X509-SVID for <paramref name="publicKey"/>; <paramref name="ttl"/> zero means the default.</summary>
+    public X509SvidResult SignX509Svid(PublicKey publicKey, SpiffeId id, IReadOnlyList<string> dnsNames, TimeSpan ttl)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        var ca = _ca.ActiveX509CA;
+        var key = ca.Key ?? throw new InvalidOperationException("active CA has no key");
+        var now = _timeProvider.GetUtcNow();
+        var notAfter = now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultX509SvidTtl);
+        var leaf = CertificateTemplates.CreateLeaf(publicKey, id, dnsNames, ca.Certificate, key, now - CertificateTemplates.Backdate, notAfter);
+        var chain = new List<byte[]>(1 + ca.ChainAfterLeaf.Count) { leaf.RawData };
+        chain.AddRange(ca.ChainAfterLeaf.Select(c => c.RawData));
+        return new X509SvidResult(leaf, chain, new DateTimeOffset(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero), SerialNumbers.ToDecimal(leaf));
+    }
+
+    /// <summary>
+    /// Signs a JWT-SVID: header <c>{alg, kid, typ:"JWT"}</c>; claims <c>sub</c>, <c>aud</c> (array), <c>exp</c>,
+    /// <c>iat</c>, <c>iss</c> when <c>jwt_issuer</c> is set, and <c>jti</c> when <paramref name="includeJti"/>.
+    /// </summary>
+    public JwtSvidResult SignJwtSvid(SpiffeId id, IReadOnlyList<string> audience, TimeSpan ttl, bool includeJti)
+    {
+        ArgumentNullException.ThrowIfNull(audience);
+        var slot = _ca.ActiveJwtKey;
+        var now = _timeProvider.GetUtcNow();
+        var expires = Cap(now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultJwtSvidTtl), slot.NotAfter);
+        return Sign(slot, "JWT", now, expires, writer =>
+        {
+            writer.WriteStartArray("aud");
+            foreach (var a in audience)
+            {
+                writer.WriteStringValue(a);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteNumber("exp", expires.ToUnixTimeSeconds());
+            writer.WriteNumber("iat", now.ToUnixTimeSeconds());
+            if (_config.JwtIssuer is { } issuer)
+            {
+                writer.WriteString("iss", issuer);
+            }
+
+            if (includeJti)
+            {
+                writer.WriteString("jti", NewJti());
+            }
+
+            writer.WriteString("sub", id.ToString());
+        });
+    }
+
+    /// <summary>
+    /// Signs a WIT-SVID binding <paramref name="publicKeyJwk"/>: header <c>{alg, kid, typ:"wit+jwt"}</c>; claims
+    /// <c>sub</c>, <c>exp</c>, <c>iat</c>, <c>jti</c>, <c>cnf.jwk</c> (no <c>aud</c>).
+    /// </summary>
+    public JwtSvidResult SignWitSvid(SpiffeId id, Action<Utf8JsonWriter> publicKeyJwk, TimeSpan ttl)
+    {
+        ArgumentNullException.ThrowIfNull(publicKeyJwk);
+        var slot = _ca.ActiveWitKey ?? throw new InvalidOperationException("WIT-SVIDs are not enabled");
+        var now = _timeProvider.GetUtcNow();
+        var expires = Cap(now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultX509SvidTtl), slot.NotAfter);
+        return Sign(slot, "wit+jwt", now, expires, writer =>
+        {
+            writer.WriteStartObject("cnf");
+            writer.WritePropertyName("jwk");
+            publicKeyJwk(writer);
+            writer.WriteEndObject();
+            writer.WriteNumber("exp", expires.ToUnixTimeSeconds());
+            writer.WriteNumber("iat", now.ToUnixTimeSeconds());
+            writer.WriteString("jti", NewJti());
+            writer.WriteString("sub", id.ToString());
+        });
+    }
+
+    private static DateTimeOffset Cap(DateTimeOffset value, DateTimeOffset limit) => value > limit ? limit : value;
+
+    private static string NewJti() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    private static JwtSvidResult Sign(SigningKeySlot slot, string type, DateTimeOffset now, DateTimeOffset expires, Action<Utf8JsonWriter> claims)
+    {
+        var key = slot.Key ?? throw new InvalidOperationException("active signing key is missing");
+        var algorithm = KeyFactory.JwsAlgorithm(key);
+        var header = Json(writer =>
+        {
+            writer.WriteString("alg", algorithm);
+            writer.WriteString("kid", slot.Kid);
+            writer.WriteString("typ", type);
+        });
+        var payload = Json(claims);
+        var signingInput = Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(payload);
+        var signature = KeyFactory.SignJws(key, algorithm, System.Text.Encoding.ASCII.GetBytes(signingInput));
+        return new JwtSvidResult(signingInput + "." + Base64Url.EncodeToString(signature), DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()), DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
+    }
+
+    private static byte[] Json(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
