@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spiffe.Configuration;
 using Spiffe.Server.Config;
 
 namespace Spiffe.Server.Cli.Commands;
@@ -59,7 +60,7 @@ internal sealed class ServerConfigFlags
     /// <summary>Loads and validates the configuration the flags name.</summary>
     /// <param name="parseResult">The parsed command line.</param>
     /// <returns>The configuration.</returns>
-    /// <exception cref="Spiffe.Configuration.ConfigException">The file is unreadable, malformed or invalid.</exception>
+    /// <exception cref="ConfigException">The file is unreadable, malformed or invalid.</exception>
     public ServerConfig Load(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
@@ -76,6 +77,14 @@ internal sealed class ServerConfigFlags
                 LogFormat = parseResult.GetValue(this.logFormat),
                 LogFile = parseResult.GetValue(this.logFile),
             };
-        return ServerConfigLoader.Load(parseResult.GetRequiredValue(this.config), overrides, parseResult.GetValue(this.expandEnv));
+        var path = parseResult.GetRequiredValue(this.config);
+        try
+        {
+            return ServerConfigLoader.Load(path, overrides, parseResult.GetValue(this.expandEnv));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(new ConfigLocation(path, 0, 0), "cannot read the configuration file: " + ex.Message);
+        }
     }
 }
