@@ -9,9 +9,6 @@ internal sealed class EventBroadcaster<T>
 {
     private ImmutableArray<Channel<T>> subscribers = [];
 
-    /// <summary>Number of watchers.</summary>
-    public int Count => subscribers.Length;
-
     /// <summary>Adds a watcher; call <see cref="Unsubscribe"/> when done.</summary>
     public Channel<T> Subscribe()
     {

@@ -17,6 +17,7 @@ internal sealed class TaskLauncher
     private const string Shim = "kill -STOP $$; exec \"$@\"";
 
     private static readonly TimeSpan StopPollInterval = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ProcFs proc;
     private readonly TimeProvider timeProvider;
@@ -28,9 +29,6 @@ internal sealed class TaskLauncher
         this.proc = proc;
         this.timeProvider = timeProvider;
     }
-
-    /// <summary>How long the shim may take to stop itself.</summary>
-    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Starts <paramref name="command"/> stopped, awaits <paramref name="registerMainProcess"/> with its PID, continues

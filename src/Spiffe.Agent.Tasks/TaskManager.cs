@@ -718,7 +718,4 @@ internal sealed class TaskManager : IAsyncDisposable
         TaskEndReason.LostOnRestart => "lost_on_restart",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "unknown end reason"),
     };
-
-    /// <summary>A process about to join a task.</summary>
-    private sealed record OpenedProcess(int Pid, PidFd PidFd, ProcStat Stat, string Cgroup);
 }

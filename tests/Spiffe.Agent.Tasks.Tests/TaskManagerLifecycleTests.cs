@@ -164,7 +164,7 @@ public sealed class TaskManagerLifecycleTests
         var ended = await Manager.EndTaskAsync("issuer", TaskEndReason.Explicit, kill: false, CancellationToken.None);
 
         // Assert
-        Assert.That(ended.Reason, Is.EqualTo(TaskEndReason.Explicit));
+        Assert.That((ended.TaskId, ended.Reason), Is.EqualTo(("issuer", TaskEndReason.Explicit)));
         Assert.That(fixture.Revocations.IsRevokedJti("jti-1"), Is.True);
         Assert.That(fixture.Revocations.IsRevokedSerial("abcd"), Is.True);
         Assert.That(Directory.Exists(Manager.CgroupDirectoryFor("issuer")), Is.False);

@@ -7,7 +7,6 @@ internal sealed class TaskEventRecorder : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
     private readonly Channel<TaskEvent> events = Channel.CreateUnbounded<TaskEvent>();
-    private readonly List<TaskEvent> seen = [];
     private readonly Task pump;
 
     public TaskEventRecorder(TaskManager manager)
@@ -23,16 +22,12 @@ internal sealed class TaskEventRecorder : IAsyncDisposable
         while (true)
         {
             var item = await events.Reader.ReadAsync(timeout.Token);
-            seen.Add(item);
             if (item is T match && match.Lease.TaskId == taskId)
             {
                 return match;
             }
         }
     }
-
-    /// <summary>Events read so far by <see cref="NextAsync{T}"/>.</summary>
-    public IReadOnlyList<TaskEvent> Seen => seen;
 
     public async ValueTask DisposeAsync()
     {
