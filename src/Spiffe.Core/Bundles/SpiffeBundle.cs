@@ -5,13 +5,14 @@ using System.Text.Json;
 namespace Spiffe.Core;
 
 /// <summary>
-/// A SPIFFE bundle: the X.509 and JWT authorities of one trust domain plus the optional sequence number and
+/// A SPIFFE bundle: the X.509, JWT and WIT authorities of one trust domain plus the optional sequence number and
 /// refresh hint, in the JWKS form of the SPIFFE Trust Domain and Bundle standard. Immutable; a bundle is an
-/// <see cref="IX509BundleSource"/> and an <see cref="IJwtBundleSource"/> for its trust domain.
+/// <see cref="IX509BundleSource"/>, an <see cref="IJwtBundleSource"/> and an <see cref="IWitBundleSource"/> for its trust domain.
 /// </summary>
-public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
+public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource, IWitBundleSource
 {
     private readonly Dictionary<string, PublicKey> jwtAuthorities;
+    private readonly Dictionary<string, PublicKey> witAuthorities;
 
     /// <summary>Creates a bundle.</summary>
     /// <param name="trustDomain">The trust domain.</param>
@@ -23,6 +24,23 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
         TrustDomain trustDomain,
         IEnumerable<X509Certificate2> x509Authorities,
         IEnumerable<KeyValuePair<string, PublicKey>> jwtAuthorities)
+        : this(trustDomain, x509Authorities, jwtAuthorities, [])
+    {
+    }
+
+    /// <summary>Creates a bundle with WIT authorities.</summary>
+    /// <param name="trustDomain">The trust domain.</param>
+    /// <param name="x509Authorities">The X.509 authorities; their keys must be EC (P-256, P-384, P-521) or RSA.</param>
+    /// <param name="jwtAuthorities">The JWT authorities by key ID; EC (P-256, P-384, P-521) or RSA.</param>
+    /// <param name="witAuthorities">The WIT authorities by key ID; EC (P-256, P-384, P-521) or RSA. A key ID must
+    /// not also name a JWT authority.</param>
+    /// <exception cref="ArgumentException">The trust domain is the zero value, a key ID is empty or repeated,
+    /// or a key is of a type a JWK cannot carry.</exception>
+    public SpiffeBundle(
+        TrustDomain trustDomain,
+        IEnumerable<X509Certificate2> x509Authorities,
+        IEnumerable<KeyValuePair<string, PublicKey>> jwtAuthorities,
+        IEnumerable<KeyValuePair<string, PublicKey>> witAuthorities)
     {
         ArgumentNullException.ThrowIfNull(x509Authorities);
         if (trustDomain.IsZero)
@@ -40,6 +58,11 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
         this.TrustDomain = trustDomain;
         this.X509Authorities = x509.AsReadOnly();
         this.jwtAuthorities = Jwks.CopyJwtAuthorities(jwtAuthorities, nameof(jwtAuthorities));
+        this.witAuthorities = WitBundle.CopyAuthorities(witAuthorities, nameof(witAuthorities));
+        if (this.witAuthorities.Keys.FirstOrDefault(this.jwtAuthorities.ContainsKey) is { } shared)
+        {
+            throw new ArgumentException($"key ID \"{shared}\" names both a JWT and a WIT authority", nameof(witAuthorities));
+        }
     }
 
     /// <summary>The trust domain.</summary>
@@ -50,6 +73,9 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
 
     /// <summary>The JWT authorities by key ID.</summary>
     public IReadOnlyDictionary<string, PublicKey> JwtAuthorities => this.jwtAuthorities.AsReadOnly();
+
+    /// <summary>The WIT authorities (<c>use: "wit-svid"</c> keys) by key ID; empty when the trust domain does not issue WIT-SVIDs.</summary>
+    public IReadOnlyDictionary<string, PublicKey> WitAuthorities => this.witAuthorities.AsReadOnly();
 
     /// <summary>The <c>spiffe_sequence</c> value, or null when absent.</summary>
     public ulong? SequenceNumber { get; init; }
@@ -75,7 +101,7 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
     /// unsigned integer and <c>spiffe_refresh_hint</c> a non-negative integer when present; keys whose <c>kty</c>
     /// is not EC or RSA, or whose <c>use</c> is absent or unknown, are ignored; an <c>x509-svid</c> key has no
     /// <c>kid</c>, exactly one standard padded base64 <c>x5c</c> entry, and key members equal to the certificate's
-    /// key; a <c>jwt-svid</c> key has a non-empty, unique <c>kid</c>; EC coordinates have their fixed length and
+    /// key; a <c>jwt-svid</c> or <c>wit-svid</c> key has a non-empty <c>kid</c>, unique across both uses; EC coordinates have their fixed length and
     /// RSA integers no leading zero; no private key members. Duplicate JSON members are rejected.
     /// </summary>
     /// <param name="trustDomain">The trust domain.</param>
@@ -93,6 +119,7 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
             var refreshHint = ReadRefreshHint(root);
             var x509 = new List<X509Certificate2>();
             var jwt = new List<KeyValuePair<string, PublicKey>>();
+            var wit = new List<KeyValuePair<string, PublicKey>>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var element in root.GetProperty("keys").EnumerateArray())
             {
@@ -111,12 +138,15 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
                     case Jwks.JwtSvidUse:
                         jwt.Add(Jwks.ReadJwtAuthority(jwk, seen));
                         break;
+                    case WitBundle.KeyUse:
+                        wit.Add(Jwks.ReadJwtAuthority(jwk, seen));
+                        break;
                     default:
                         break;
                 }
             }
 
-            return new SpiffeBundle(trustDomain, x509, jwt) { SequenceNumber = sequence, RefreshHint = refreshHint };
+            return new SpiffeBundle(trustDomain, x509, jwt, wit) { SequenceNumber = sequence, RefreshHint = refreshHint };
         }
         catch (FormatException ex)
         {
@@ -127,7 +157,8 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
 
     /// <summary>
     /// Returns the bundle as a SPIFFE bundle JWKS: <c>spiffe_sequence</c> and <c>spiffe_refresh_hint</c> when set,
-    /// then <c>keys</c> with one <c>x509-svid</c> entry per X.509 authority and one <c>jwt-svid</c> entry per JWT authority.
+    /// then <c>keys</c> with one <c>x509-svid</c> entry per X.509 authority, one <c>jwt-svid</c> entry per JWT authority
+    /// and one <c>wit-svid</c> entry per WIT authority.
     /// </summary>
     /// <returns>The UTF-8 JSON.</returns>
     public byte[] Marshal()
@@ -163,6 +194,11 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
                 Jwks.WriteJwtAuthority(writer, kid, key, Jwks.JwtSvidUse);
             }
 
+            foreach (var (kid, key) in this.witAuthorities)
+            {
+                Jwks.WriteJwtAuthority(writer, kid, key, WitBundle.KeyUse);
+            }
+
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
@@ -177,6 +213,13 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
     public bool TryGetJwtAuthority(string keyId, [NotNullWhen(true)] out PublicKey? key) =>
         this.jwtAuthorities.TryGetValue(keyId, out key);
 
+    /// <summary>Looks up a WIT authority by key ID.</summary>
+    /// <param name="keyId">The key ID.</param>
+    /// <param name="key">The key, when found.</param>
+    /// <returns>Whether the key ID names a WIT authority in the bundle.</returns>
+    public bool TryGetWitAuthority(string keyId, [NotNullWhen(true)] out PublicKey? key) =>
+        this.witAuthorities.TryGetValue(keyId, out key);
+
     /// <summary>Returns the X.509 part of the bundle.</summary>
     /// <returns>An X.509 bundle with the same trust domain and authorities.</returns>
     public X509Bundle ToX509Bundle() => new(this.TrustDomain, this.X509Authorities);
@@ -184,6 +227,10 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
     /// <summary>Returns the JWT part of the bundle.</summary>
     /// <returns>A JWT bundle with the same trust domain and authorities.</returns>
     public JwtBundle ToJwtBundle() => new(this.TrustDomain, this.jwtAuthorities);
+
+    /// <summary>Returns the WIT part of the bundle.</summary>
+    /// <returns>A WIT bundle with the same trust domain and WIT authorities.</returns>
+    public WitBundle ToWitBundle() => new(this.TrustDomain, this.witAuthorities);
 
     /// <summary>Returns the X.509 part of this bundle when asked for its own trust domain.</summary>
     /// <param name="trustDomain">The trust domain.</param>
@@ -198,6 +245,13 @@ public sealed class SpiffeBundle : IX509BundleSource, IJwtBundleSource
     /// <exception cref="BundleNotFoundException"><paramref name="trustDomain"/> is another trust domain.</exception>
     public JwtBundle GetJwtBundleForTrustDomain(TrustDomain trustDomain) =>
         trustDomain == this.TrustDomain ? this.ToJwtBundle() : throw BundleSets.NotFound("JWT", trustDomain);
+
+    /// <summary>Returns the WIT part of this bundle when asked for its own trust domain.</summary>
+    /// <param name="trustDomain">The trust domain.</param>
+    /// <returns>The WIT bundle.</returns>
+    /// <exception cref="BundleNotFoundException"><paramref name="trustDomain"/> is another trust domain.</exception>
+    public WitBundle GetWitBundleForTrustDomain(TrustDomain trustDomain) =>
+        trustDomain == this.TrustDomain ? this.ToWitBundle() : throw BundleSets.NotFound("WIT", trustDomain);
 
     private static ulong? ReadSequence(JsonElement root)
     {
