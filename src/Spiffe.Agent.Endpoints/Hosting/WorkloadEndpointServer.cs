@@ -50,10 +50,17 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
         _logger = loggerFactory.CreateLogger<WorkloadEndpointServer>();
+        Probe = new WorkloadApiProbe(options);
     }
 
     /// <summary>The socket path served.</summary>
     public string SocketPath => _options.SocketPath;
+
+    /// <summary>True between a successful <see cref="StartAsync"/> and <see cref="StopAsync"/>.</summary>
+    public bool IsListening => Volatile.Read(ref _app) is not null;
+
+    /// <summary>Loopback calls to this endpoint (the health checks use them).</summary>
+    public WorkloadApiProbe Probe { get; }
 
     /// <summary>Prepares the socket file, binds, starts serving and opens the socket to every user.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -106,6 +113,7 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _timeProvider);
         await StopAsync(timeout.Token);
+        Probe.Dispose();
     }
 
     private WebApplication Build()
@@ -120,6 +128,7 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
         services.AddSingleton(_peerTracker);
         services.AddSingleton(_metrics);
         services.AddSingleton(_timeProvider);
+        services.AddSingleton(Probe);
         services.AddSingleton<CallerTrackingMiddleware>();
         services.AddSingleton<CallMetricsInterceptor>();
         services.AddSingleton<SecurityHeaderInterceptor>();

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Spiffe.Agent.Commands;
+
+namespace Spiffe.Agent;
+
+/// <summary>Registers the <c>spiffe-agent</c> command tree.</summary>
+internal static class AgentCliServiceCollectionExtensions
+{
+    /// <summary>Registers every verb and the root command that holds them.</summary>
+    public static IServiceCollection AddAgentCli(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RunCommand>();
+        services.AddSingleton<ValidateCommand>();
+        services.AddSingleton<HealthcheckCommand>();
+        services.AddSingleton<ApiFetchX509Command>();
+        services.AddSingleton<ApiFetchJwtCommand>();
+        services.AddSingleton<ApiFetchCommand>();
+        services.AddSingleton<ApiValidateJwtCommand>();
+        services.AddSingleton<ApiValidateCommand>();
+        services.AddSingleton<ApiWatchCommand>();
+        services.AddSingleton<ApiCommand>();
+        services.AddSingleton(sp =>
+        {
+            var root = new RootCommand("spiffe-agent: a SPIFFE workload identity agent compatible with SPIRE");
+            root.Subcommands.Add(sp.GetRequiredService<RunCommand>());
+            root.Subcommands.Add(sp.GetRequiredService<ValidateCommand>());
+            root.Subcommands.Add(sp.GetRequiredService<HealthcheckCommand>());
+            root.Subcommands.Add(sp.GetRequiredService<ApiCommand>());
+            return root;
+        });
+        return services;
+    }
+}
