@@ -1,7 +1,9 @@
 namespace Spiffe.Agent.Tasks;
 
-/// <summary>What <see cref="TaskManager.StartTaskAsync"/> needs. Give a <see cref="Ttl"/> or a <see cref="Deadline"/>, or
-/// neither for the configured default TTL.</summary>
+/// <summary>
+/// What <see cref="TaskManager.StartTaskAsync"/> needs. Give a <see cref="Ttl"/> or a <see cref="Deadline"/>, or neither
+/// for the configured default TTL (cut to the parent's deadline for a child task).
+/// </summary>
 internal sealed record StartTaskRequest
 {
     /// <summary>The agent the task runs for.</summary>

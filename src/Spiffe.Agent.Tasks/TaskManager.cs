@@ -38,7 +38,7 @@ internal sealed class TaskManager : IAsyncDisposable
     private readonly TimeProvider timeProvider;
     private readonly ILogger<TaskManager> logger;
     private readonly string stateFile;
-    private ImmutableDictionary<string, TaskLease> leases = ImmutableDictionary<string, TaskLease>.Empty;
+    private volatile ImmutableDictionary<string, TaskLease> leases = ImmutableDictionary<string, TaskLease>.Empty;
     private bool disposed;
 
     public TaskManager(
@@ -108,7 +108,12 @@ internal sealed class TaskManager : IAsyncDisposable
                     throw new TaskException(TaskError.UnknownParentTask, $"parent task '{parentId}' is not active");
                 }
 
-                if (deadline > parent.Lease.Deadline)
+                if (deadline > parent.Lease.Deadline && request.Ttl is null && request.Deadline is null)
+                {
+                    // No lifetime asked for: the default is cut to what the parent has left.
+                    deadline = parent.Lease.Deadline;
+                }
+                else if (deadline > parent.Lease.Deadline)
                 {
                     throw new TaskException(
                         TaskError.DeadlineExceedsParent,
@@ -425,7 +430,6 @@ internal sealed class TaskManager : IAsyncDisposable
             }
 
             active.Add(taskId, task);
-            PublishLeasesLocked();
             SaveStateLocked();
             audit.Append(new AuditRecord
             {
@@ -442,7 +446,6 @@ internal sealed class TaskManager : IAsyncDisposable
         {
             if (active.Remove(taskId))
             {
-                PublishLeasesLocked();
                 TrySaveStateLocked(taskId);
             }
 
@@ -454,6 +457,8 @@ internal sealed class TaskManager : IAsyncDisposable
             TaskCgroups.TryRemove(task.CgroupDirectory);
             throw;
         }
+
+        PublishLeasesLocked();
     }
 
     private static void MoveInto(string directory, int pid, PidFd pidfd)

@@ -127,6 +127,22 @@ public sealed class TaskManagerDeadlineTests
     }
 
     [Test]
+    public async Task StartTaskAsync_ChildWithoutTtl_InheritsParentDeadline()
+    {
+        // Arrange
+        var parent = await Manager.StartTaskAsync(
+            new StartTaskRequest { Agent = "planner", TaskId = "parent", Ttl = TimeSpan.FromMinutes(2) }, CancellationToken.None);
+
+        // Act
+        var child = await Manager.StartTaskAsync(
+            new StartTaskRequest { Agent = "researcher", TaskId = "child", ParentTaskId = "parent" }, CancellationToken.None);
+
+        // Assert
+        Assert.That(child.Deadline, Is.EqualTo(parent.Deadline));
+        Assert.That(child.ParentTaskId, Is.EqualTo("parent"));
+    }
+
+    [Test]
     public async Task StartTaskAsync_Deadline_UsesIt()
     {
         // Act

@@ -23,7 +23,7 @@ internal sealed class RevocationList
     private readonly TimeSpan retention;
     private readonly TimeProvider timeProvider;
     private readonly ILogger<RevocationList> logger;
-    private ImmutableDictionary<(CredentialKind Kind, string Id), RevokedCredential> entries;
+    private volatile ImmutableDictionary<(CredentialKind Kind, string Id), RevokedCredential> entries;
 
     public RevocationList(IOptions<TaskOptions> options, TimeProvider timeProvider, ILogger<RevocationList> logger)
     {
