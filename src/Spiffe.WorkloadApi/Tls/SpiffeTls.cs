@@ -11,6 +11,7 @@ namespace Spiffe.WorkloadApi;
 /// the chain it presents must lead to the X.509 bundle of the peer's own trust domain, then the
 /// <see cref="Authorizer"/> decides on its SPIFFE ID; host names and the system trust store play no part.
 /// The local SVID is read from the source for every handshake, so rotation takes effect without a restart.
+/// TLS sessions are never resumed: every connection verifies the peer's current SVID and runs the authorizer again.
 /// </summary>
 /// <remarks>
 /// How the local certificate follows rotation depends on the source. A server with an <see cref="X509Source"/>
@@ -37,6 +38,7 @@ public static class SpiffeTls
         var verifier = new PeerVerifier(bundleSource, authorizer, TimeProvider.System, logger ?? NullLogger.Instance);
         var options = new SslServerAuthenticationOptions
         {
+            AllowTlsResume = false,
             ClientCertificateRequired = true,
             RemoteCertificateValidationCallback = verifier.Callback,
             CertificateChainPolicy = PeerVerifier.PlatformChainPolicy,
@@ -50,7 +52,7 @@ public static class SpiffeTls
     /// <returns>The options.</returns>
     public static SslServerAuthenticationOptions CreateTlsServerOptions(IX509SvidSource svidSource)
     {
-        var options = new SslServerAuthenticationOptions();
+        var options = new SslServerAuthenticationOptions { AllowTlsResume = false };
         SetServerCertificate(options, svidSource);
         return options;
     }
@@ -91,6 +93,7 @@ public static class SpiffeTls
         var verifier = new PeerVerifier(bundleSource, authorizer, TimeProvider.System, logger ?? NullLogger.Instance);
         return new SslClientAuthenticationOptions
         {
+            AllowTlsResume = false,
             RemoteCertificateValidationCallback = verifier.Callback,
             CertificateChainPolicy = PeerVerifier.PlatformChainPolicy,
         };
