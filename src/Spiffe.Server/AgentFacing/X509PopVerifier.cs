@@ -22,6 +22,9 @@ internal sealed class X509PopVerifier
     public const string Type = "x509pop";
 
     private const int NonceSize = 32;
+
+    // Go's encoding/json leaves '+' and '/' of base64 unescaped; so do we.
+    private static readonly JsonSerializerOptions GoJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly X509Certificate2[] _roots;
     private readonly TrustDomain _trustDomain;
     private readonly string _pathTemplate;
@@ -104,7 +107,7 @@ internal sealed class X509PopVerifier
         var json = isRsa
             ? new JsonObject { ["rsa_signature"] = body, ["ecdsa_signature"] = null }
             : new JsonObject { ["rsa_signature"] = null, ["ecdsa_signature"] = body };
-        return (new X509PopChallenge(leaf, nonce, Encoding.UTF8.GetBytes(json.ToJsonString())), verified);
+        return (new X509PopChallenge(leaf, nonce, Encoding.UTF8.GetBytes(json.ToJsonString(GoJson))), verified);
     }
 
     /// <summary>Checks the agent's answer to <paramref name="challenge"/>.</summary>
