@@ -46,8 +46,18 @@ internal sealed class WorkloadSubscription : IWorkloadSubscription
         _channel.Writer.TryWrite(update);
     }
 
-    /// <summary>Ends the channel, with an error for revocation or without one for shutdown.</summary>
-    internal void Complete(Exception? error) => _channel.Writer.TryComplete(error);
+    /// <summary>
+    /// Ends the channel, with an error for revocation or without one for shutdown; an unread update is discarded so
+    /// the reader sees the end at once.
+    /// </summary>
+    internal void Complete(Exception? error)
+    {
+        while (_channel.Reader.TryRead(out _))
+        {
+        }
+
+        _channel.Writer.TryComplete(error);
+    }
 
     /// <summary>Unsubscribes (idempotent) and completes the channel.</summary>
     public void Dispose()
@@ -55,7 +65,7 @@ internal sealed class WorkloadSubscription : IWorkloadSubscription
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _cache.Unsubscribe(this);
-            _channel.Writer.TryComplete();
+            Complete(null);
         }
     }
 }
