@@ -6,4 +6,6 @@ using Spiffe.Server.Cli.Input;
 var services = new ServiceCollection();
 services.AddServerCli(new StandardInput(() => Console.In));
 await using var provider = services.BuildServiceProvider();
-return await provider.GetRequiredService<RootCommand>().Parse(args, CliParser.Configuration).InvokeAsync();
+return await provider.GetRequiredService<RootCommand>()
+    .Parse(args, CliParser.Configuration)
+    .InvokeAsync(CliParser.CreateInvocationConfiguration());

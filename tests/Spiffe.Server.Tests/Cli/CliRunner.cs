@@ -23,7 +23,14 @@ public static class CliRunner
     /// <param name="stdin">The text standard input yields.</param>
     /// <param name="args">The arguments after <c>spiffe-server</c>.</param>
     /// <returns>Exit code and captured output.</returns>
-    public static async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
+    public static Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => RunAsync(stdin, CancellationToken.None, args);
+
+    /// <summary>Parses and invokes a command line until it ends or <paramref name="cancellationToken"/> fires (as Ctrl+C would).</summary>
+    /// <param name="stdin">The text standard input yields.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <param name="args">The arguments after <c>spiffe-server</c>.</param>
+    /// <returns>Exit code and captured output.</returns>
+    public static async Task<CliResult> RunAsync(string stdin, CancellationToken cancellationToken, params string[] args)
     {
         var services = new ServiceCollection();
         services.AddServerCli(new StandardInput(() => new StringReader(stdin)));
@@ -32,8 +39,8 @@ public static class CliRunner
         using var error = new StringWriter();
         var root = provider.GetRequiredService<RootCommand>();
         var exitCode = await root.Parse(args, CliParser.Configuration)
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
-            .WaitAsync(Timeout);
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken)
+            .WaitAsync(cancellationToken.CanBeCanceled ? Timeout + Timeout : Timeout);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 }
