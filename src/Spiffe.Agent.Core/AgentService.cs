@@ -69,8 +69,10 @@ internal sealed class AgentService : BackgroundService
         {
             await _node.InitializeAsync(stoppingToken);
             await InitializeManagerAsync(stoppingToken);
+            using var syncTimer = new PeriodicTimer(_options.SyncInterval, _timeProvider);
+            using var rotationTimer = new PeriodicTimer(RotationCheckInterval, _timeProvider);
             _startup.SetReady();
-            await RunLoopsAsync(stoppingToken);
+            await RunLoopsAsync(syncTimer, rotationTimer, stoppingToken);
         }
         catch (AgentMustExitException ex)
         {
@@ -82,6 +84,13 @@ internal sealed class AgentService : BackgroundService
         {
             _startup.SetStopped();
         }
+    }
+
+    /// <inheritdoc/>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        _startup.SetStopped();
     }
 
     private static AgentMustExitException MustExit(AgentExitReason reason, string message, Exception cause) =>
@@ -127,14 +136,14 @@ internal sealed class AgentService : BackgroundService
         }
     }
 
-    private async Task RunLoopsAsync(CancellationToken stoppingToken)
+    private async Task RunLoopsAsync(PeriodicTimer syncTimer, PeriodicTimer rotationTimer, CancellationToken stoppingToken)
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Task[] loops =
         [
-            SyncLoopAsync(cancellation.Token),
+            SyncLoopAsync(syncTimer, cancellation.Token),
             MintLoopAsync(cancellation.Token),
-            RotationLoopAsync(cancellation.Token),
+            RotationLoopAsync(rotationTimer, cancellation.Token),
         ];
         var first = await Task.WhenAny(loops);
         await cancellation.CancelAsync();
@@ -142,11 +151,10 @@ internal sealed class AgentService : BackgroundService
         await first;
     }
 
-    private async Task SyncLoopAsync(CancellationToken cancellationToken)
+    private async Task SyncLoopAsync(PeriodicTimer timer, CancellationToken cancellationToken)
     {
         var maximum = _options.SyncInterval * 48 < s_maxSyncBackoff ? _options.SyncInterval * 48 : s_maxSyncBackoff;
         var backoff = new Backoff(_options.SyncInterval, maximum, _random);
-        using var timer = new PeriodicTimer(_options.SyncInterval, _timeProvider);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             try
@@ -187,10 +195,9 @@ internal sealed class AgentService : BackgroundService
         }
     }
 
-    private async Task RotationLoopAsync(CancellationToken cancellationToken)
+    private async Task RotationLoopAsync(PeriodicTimer timer, CancellationToken cancellationToken)
     {
         var backoff = new Backoff(RotationCheckInterval, s_maxRotationBackoff, _random);
-        using var timer = new PeriodicTimer(RotationCheckInterval, _timeProvider);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             try
