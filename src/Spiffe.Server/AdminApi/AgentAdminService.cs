@@ -16,22 +16,26 @@ namespace Spiffe.Server.AdminApi;
 internal sealed class AgentAdminService : AgentApi.Agent.AgentBase
 {
     private readonly IDataStore dataStore;
+    private readonly AdminAuthorizer authorizer;
     private readonly ServerConfig config;
     private readonly TimeProvider timeProvider;
     private readonly ILogger<AgentAdminService> logger;
 
     /// <summary>Creates the service.</summary>
     /// <param name="dataStore">The datastore.</param>
+    /// <param name="authorizer">Admits local callers and admin SVIDs.</param>
     /// <param name="config">The server configuration (for the trust domain).</param>
     /// <param name="timeProvider">The clock for join token expiry.</param>
     /// <param name="logger">The logger.</param>
-    public AgentAdminService(IDataStore dataStore, ServerConfig config, TimeProvider timeProvider, ILogger<AgentAdminService> logger)
+    public AgentAdminService(IDataStore dataStore, AdminAuthorizer authorizer, ServerConfig config, TimeProvider timeProvider, ILogger<AgentAdminService> logger)
     {
         ArgumentNullException.ThrowIfNull(dataStore);
+        ArgumentNullException.ThrowIfNull(authorizer);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         this.dataStore = dataStore;
+        this.authorizer = authorizer;
         this.config = config;
         this.timeProvider = timeProvider;
         this.logger = logger;
@@ -42,6 +46,7 @@ internal sealed class AgentAdminService : AgentApi.Agent.AgentBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var f = request.Filter;
         var filter = f is null
             ? AgentFilter.All
@@ -54,6 +59,7 @@ internal sealed class AgentAdminService : AgentApi.Agent.AgentBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var f = request.Filter;
         var filter = f is null
             ? AgentFilter.All
@@ -78,6 +84,7 @@ internal sealed class AgentAdminService : AgentApi.Agent.AgentBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var agent = await this.dataStore.GetAttestedAgentAsync(this.AgentId(request.Id), context.CancellationToken)
             ?? throw AdminStatus.Error(StatusCode.NotFound, "agent not found");
         return AgentConverter.ToProto(agent, request.OutputMask);
@@ -88,6 +95,7 @@ internal sealed class AgentAdminService : AgentApi.Agent.AgentBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var id = this.AgentId(request.Id);
         if (await this.dataStore.DeleteAttestedAgentAsync(id, context.CancellationToken) is null)
         {
@@ -103,6 +111,7 @@ internal sealed class AgentAdminService : AgentApi.Agent.AgentBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var id = this.AgentId(request.Id);
         var agent = await this.dataStore.GetAttestedAgentAsync(id, context.CancellationToken)
             ?? throw AdminStatus.Error(StatusCode.NotFound, "agent not found");
@@ -126,6 +135,7 @@ internal sealed class AgentAdminService : AgentApi.Agent.AgentBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         if (request.Ttl < 1)
         {
             throw AdminStatus.Error(StatusCode.InvalidArgument, "ttl is required, you must provide one");

@@ -15,19 +15,23 @@ namespace Spiffe.Server.AdminApi;
 internal sealed class BundleAdminService : BundleApi.Bundle.BundleBase
 {
     private readonly IDataStore dataStore;
+    private readonly AdminAuthorizer authorizer;
     private readonly ServerConfig config;
     private readonly ILogger<BundleAdminService> logger;
 
     /// <summary>Creates the service.</summary>
     /// <param name="dataStore">The datastore.</param>
+    /// <param name="authorizer">Admits local callers and admin SVIDs.</param>
     /// <param name="config">The server configuration (for the trust domain).</param>
     /// <param name="logger">The logger.</param>
-    public BundleAdminService(IDataStore dataStore, ServerConfig config, ILogger<BundleAdminService> logger)
+    public BundleAdminService(IDataStore dataStore, AdminAuthorizer authorizer, ServerConfig config, ILogger<BundleAdminService> logger)
     {
         ArgumentNullException.ThrowIfNull(dataStore);
+        ArgumentNullException.ThrowIfNull(authorizer);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(logger);
         this.dataStore = dataStore;
+        this.authorizer = authorizer;
         this.config = config;
         this.logger = logger;
     }
@@ -38,6 +42,7 @@ internal sealed class BundleAdminService : BundleApi.Bundle.BundleBase
     public override async Task<BundleApi.CountBundlesResponse> CountBundles(BundleApi.CountBundlesRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         return new BundleApi.CountBundlesResponse { Count = await this.dataStore.CountBundlesAsync(context.CancellationToken) };
     }
 
@@ -46,6 +51,7 @@ internal sealed class BundleAdminService : BundleApi.Bundle.BundleBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var bundle = await this.dataStore.GetBundleAsync(this.OwnTrustDomain, context.CancellationToken)
             ?? throw AdminStatus.Error(StatusCode.NotFound, "bundle not found");
         return BundleConverter.ToProto(bundle, request.OutputMask);
@@ -56,6 +62,7 @@ internal sealed class BundleAdminService : BundleApi.Bundle.BundleBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         BundleRecord addition;
         try
         {
@@ -87,6 +94,7 @@ internal sealed class BundleAdminService : BundleApi.Bundle.BundleBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         Page<BundleRecord> page;
         try
         {
@@ -107,6 +115,7 @@ internal sealed class BundleAdminService : BundleApi.Bundle.BundleBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var trustDomain = this.FederatedTrustDomain(request.TrustDomain, "getting");
         var bundle = await this.dataStore.GetBundleAsync(trustDomain, context.CancellationToken)
             ?? throw AdminStatus.Error(StatusCode.NotFound, "bundle not found");
@@ -118,6 +127,7 @@ internal sealed class BundleAdminService : BundleApi.Bundle.BundleBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var response = new BundleApi.BatchCreateFederatedBundleResponse();
         foreach (var item in request.Bundle)
         {
@@ -133,6 +143,7 @@ internal sealed class BundleAdminService : BundleApi.Bundle.BundleBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var response = new BundleApi.BatchUpdateFederatedBundleResponse();
         foreach (var item in request.Bundle)
         {
@@ -148,6 +159,7 @@ internal sealed class BundleAdminService : BundleApi.Bundle.BundleBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var response = new BundleApi.BatchSetFederatedBundleResponse();
         foreach (var item in request.Bundle)
         {
@@ -163,6 +175,7 @@ internal sealed class BundleAdminService : BundleApi.Bundle.BundleBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         if (!Enum.IsDefined((BundleDeleteMode)request.Mode))
         {
             throw AdminStatus.Error(StatusCode.InvalidArgument, $"unknown mode {(int)request.Mode}");

@@ -14,19 +14,23 @@ namespace Spiffe.Server.AdminApi;
 internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
 {
     private readonly IDataStore dataStore;
+    private readonly AdminAuthorizer authorizer;
     private readonly ServerConfig config;
     private readonly ILogger<EntryAdminService> logger;
 
     /// <summary>Creates the service.</summary>
     /// <param name="dataStore">The datastore.</param>
+    /// <param name="authorizer">Admits local callers and admin SVIDs.</param>
     /// <param name="config">The server configuration (for the trust domain).</param>
     /// <param name="logger">The logger.</param>
-    public EntryAdminService(IDataStore dataStore, ServerConfig config, ILogger<EntryAdminService> logger)
+    public EntryAdminService(IDataStore dataStore, AdminAuthorizer authorizer, ServerConfig config, ILogger<EntryAdminService> logger)
     {
         ArgumentNullException.ThrowIfNull(dataStore);
+        ArgumentNullException.ThrowIfNull(authorizer);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(logger);
         this.dataStore = dataStore;
+        this.authorizer = authorizer;
         this.config = config;
         this.logger = logger;
     }
@@ -36,6 +40,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var f = request.Filter;
         var filter = f is null
             ? EntryFilter.All
@@ -49,6 +54,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var f = request.Filter;
         var filter = f is null
             ? EntryFilter.All
@@ -73,6 +79,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         if (request.Id.Length == 0)
         {
             throw AdminStatus.Error(StatusCode.InvalidArgument, "missing ID");
@@ -88,6 +95,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var response = new EntryApi.BatchCreateEntryResponse();
         foreach (var item in request.Entries)
         {
@@ -102,6 +110,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var response = new EntryApi.BatchUpdateEntryResponse();
         foreach (var item in request.Entries)
         {
@@ -116,6 +125,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        await this.authorizer.AuthorizeAsync(context);
         var response = new EntryApi.BatchDeleteEntryResponse();
         foreach (var id in request.Ids)
         {
