@@ -21,8 +21,11 @@ internal static partial class AdminApiLog
     [LoggerMessage(EventId = 3005, EventName = "AgentBanned", Level = LogLevel.Warning, Message = "Banned agent {AgentId}")]
     public static partial void AgentBanned(this ILogger logger, SpiffeId agentId);
 
-    [LoggerMessage(EventId = 3006, EventName = "JoinTokenCreated", Level = LogLevel.Information, Message = "Created a join token expiring at {ExpiresAt} (alias {AgentId})")]
-    public static partial void JoinTokenCreated(this ILogger logger, long expiresAt, SpiffeId? agentId);
+    [LoggerMessage(EventId = 3006, EventName = "JoinTokenCreated", Level = LogLevel.Information, Message = "Created a join token expiring at {ExpiresAt}")]
+    public static partial void JoinTokenCreated(this ILogger logger, long expiresAt);
+
+    [LoggerMessage(EventId = 3009, EventName = "JoinTokenCreatedWithAlias", Level = LogLevel.Information, Message = "Created a join token expiring at {ExpiresAt} whose agent is aliased to {AgentId}")]
+    public static partial void JoinTokenCreatedWithAlias(this ILogger logger, long expiresAt, SpiffeId agentId);
 
     [LoggerMessage(EventId = 3007, EventName = "FederatedBundleChanged", Level = LogLevel.Information, Message = "{Change} federated bundle of {TrustDomain}")]
     public static partial void FederatedBundleChanged(this ILogger logger, string change, TrustDomain trustDomain);

@@ -181,7 +181,14 @@ internal sealed class AgentAdminService : AgentApi.Agent.AgentBase
             throw AdminStatus.Error(ex, "failed to create token", "token not found");
         }
 
-        this.logger.JoinTokenCreated(expiresAt, aliasId);
+        if (aliasId is { } aliased)
+        {
+            this.logger.JoinTokenCreatedWithAlias(expiresAt, aliased);
+        }
+        else
+        {
+            this.logger.JoinTokenCreated(expiresAt);
+        }
         return new Types.JoinToken { Value = value, ExpiresAt = expiresAt };
     }
 
