@@ -11,7 +11,7 @@ namespace Spiffe.Agent.Endpoints.Diagnostics;
 internal static partial class EndpointsLog
 {
     [LoggerMessage(EventId = 4001, EventName = "EndpointStarted", Level = LogLevel.Information,
-        Message = "Starting Workload and SDS APIs on {SocketPath}")]
+        Message = "Starting Workload API on {SocketPath}")]
     public static partial void EndpointStarted(ILogger logger, string socketPath);
 
     [LoggerMessage(EventId = 4002, EventName = "EndpointStopped", Level = LogLevel.Information,

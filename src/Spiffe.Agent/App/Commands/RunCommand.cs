@@ -43,6 +43,9 @@ internal sealed class RunCommand : AgentCommand
             AgentLog.AdminApiNotServed(logger, adminSocketPath);
         }
 
+        // RunAsync disposes the host's services: take what is inspected afterwards first.
+        var startup = host.Services.GetRequiredService<IAgentStartup>();
+        var endpoint = host.Services.GetRequiredService<WorkloadEndpointHostedService>();
         try
         {
             await host.RunAsync(cancellationToken);
@@ -54,7 +57,6 @@ internal sealed class RunCommand : AgentCommand
         }
 
         AgentLog.AgentStopped(logger);
-        var startup = host.Services.GetRequiredService<IAgentStartup>();
         if (startup.MustExit.IsCompletedSuccessfully)
         {
             var request = await startup.MustExit;
@@ -62,7 +64,6 @@ internal sealed class RunCommand : AgentCommand
             return ExitCodes.AgentMustExit;
         }
 
-        var endpoint = host.Services.GetRequiredService<WorkloadEndpointHostedService>();
         if (endpoint.Listening.IsFaulted)
         {
             await error.WriteLineAsync("Error: " + endpoint.Listening.Exception!.InnerException!.Message);

@@ -7,7 +7,7 @@ namespace Spiffe.Agent.Hosting;
 
 /// <summary>
 /// Logging as SPIRE does it: to standard error, in <c>text</c> or <c>json</c>, at <c>log_level</c>. Framework
-/// categories (Kestrel, gRPC, HttpClient) are held at warning unless the level is DEBUG.
+/// categories (Kestrel, gRPC, HttpClient, OpenTelemetry) are held at warning.
 /// </summary>
 internal static class AgentLogging
 {
@@ -18,7 +18,7 @@ internal static class AgentLogging
         logging.ClearProviders();
         var minimum = ToLogLevel(level);
         logging.SetMinimumLevel(minimum);
-        var framework = level == AgentLogLevel.Debug ? LogLevel.Information : LogLevel.Warning;
+        var framework = LogLevel.Warning;
         foreach (var category in new[] { "Microsoft", "Grpc", "System.Net.Http", "OpenTelemetry" })
         {
             logging.AddFilter(category, (LogLevel)Math.Max((int)minimum, (int)framework));
