@@ -4,7 +4,7 @@ namespace Spiffe.Sidecar;
 /// What the sidecar keeps written and whom it tells, as read from an spiffe-helper style <c>helper.conf</c> by
 /// <see cref="SidecarConfig"/>. File names are relative to <see cref="CertDirectory"/>.
 /// </summary>
-internal sealed class SidecarOptions
+internal sealed record SidecarOptions
 {
     /// <summary>Default mode of certificate and bundle files, 0644.</summary>
     public const UnixFileMode DefaultCertFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;

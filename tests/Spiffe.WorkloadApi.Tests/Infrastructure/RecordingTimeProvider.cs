@@ -8,6 +8,15 @@ internal sealed class RecordingTimeProvider : FakeTimeProvider
 {
     private readonly Channel<TimeSpan> dueTimes = Channel.CreateUnbounded<TimeSpan>();
 
+    public RecordingTimeProvider()
+    {
+    }
+
+    public RecordingTimeProvider(DateTimeOffset start)
+        : base(start)
+    {
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = base.CreateTimer(callback, state, dueTime, period);
