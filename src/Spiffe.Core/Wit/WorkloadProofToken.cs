@@ -69,8 +69,9 @@ public sealed class WorkloadProofToken
     /// <param name="lifetime">How long the proof is valid: at least 1 second, at most <see cref="MaxLifetime"/>.</param>
     /// <param name="now">The current time.</param>
     /// <returns>The proof.</returns>
-    /// <exception cref="ArgumentException">The key is not the WIT's confirmation key; the audience is empty or has a
-    /// query or fragment; a token is empty or not ASCII; two other-token header names are equal ignoring case.</exception>
+    /// <exception cref="ArgumentException">The WIT has expired; the key is not the WIT's confirmation key; the audience
+    /// is empty or has a query or fragment; a token is empty or not ASCII; two other-token header names are equal
+    /// ignoring case.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lifetime"/> is out of range.</exception>
     public static WorkloadProofToken Create(WitSvid wit, AsymmetricAlgorithm key, WorkloadProofContext context, TimeSpan lifetime, DateTimeOffset now)
     {
@@ -79,6 +80,11 @@ public sealed class WorkloadProofToken
         ArgumentNullException.ThrowIfNull(context);
         ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, TimeSpan.FromSeconds(1));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, MaxLifetime);
+        if (now >= wit.Expiry)
+        {
+            throw new ArgumentException($"the WIT expired at {wit.Expiry:O}", nameof(wit));
+        }
+
         if (!wit.ConfirmationKey.Matches(key))
         {
             throw new ArgumentException("the key is not the private half of the WIT's cnf.jwk", nameof(key));

@@ -169,6 +169,15 @@ public sealed class WorkloadProofTokenTests
     }
 
     [Test]
+    public void Create_ExpiredWit_Throws()
+    {
+        // Act + Assert
+        Assert.That(
+            () => WorkloadProofToken.Create(this.svid, this.wit.Key, new WorkloadProofContext { Audience = Target }, WorkloadProofToken.DefaultLifetime, Now.AddHours(1)),
+            Throws.ArgumentException.With.Message.Contains("the WIT expired"));
+    }
+
+    [Test]
     public void Create_ExpiredWitText_Throws()
     {
         // Act + Assert
