@@ -8,6 +8,11 @@ namespace Spiffe.WorkloadApi;
 /// SPIFFE workloads: the client presents its current X509-SVID on every new connection and accepts only a server whose
 /// X509-SVID verifies against the bundle and passes the <see cref="Authorizer"/>.
 /// </summary>
+/// <remarks>
+/// The client certificate is chosen per handshake (the handler copies its TLS options per connection pool, so a fixed
+/// certificate would outlive a rotation). .NET sends only the leaf of a certificate chosen that way; a server must be
+/// able to verify the client's leaf against its bundle without intermediates.
+/// </remarks>
 public static class SpiffeHttpHandler
 {
     /// <summary>Creates a handler that uses an <see cref="X509Source"/> for both the client SVID and the trusted bundles.</summary>
