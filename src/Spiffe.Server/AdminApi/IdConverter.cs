@@ -6,9 +6,6 @@ namespace Spiffe.Server.AdminApi;
 /// <summary>Converts SPIFFE IDs between the API's split form and <see cref="SpiffeId"/>, with SPIRE's membership rules.</summary>
 internal static class IdConverter
 {
-    /// <summary>The path of the server's own ID, the parent of node-alias entries.</summary>
-    public const string ServerPath = "/spire/server";
-
     private const string AgentPathPrefix = "/spire/agent/";
 
     private const string ReservedPathPrefix = "/spire/";
