@@ -6,7 +6,7 @@ using Spiffe.Core;
 namespace Spiffe.Agent.ServerApi.Attestation;
 
 /// <summary>
-/// Builds the PKCS#10 requests the agent sends: subject <c>C=US, O=SPIRE</c>, signed with the new key, and for
+/// Builds the PKCS#10 requests the agent sends: subject <c>C=US, O=SPIRE</c> (PrintableStrings, as Go encodes them), signed with the new key, and for
 /// workload SVIDs a URI SAN with the entry's SPIFFE ID (the server uses only the public key, as SPIRE does).
 /// </summary>
 internal static class CertificateSigningRequests
@@ -52,9 +52,10 @@ internal static class CertificateSigningRequests
 
     private static X500DistinguishedName BuildSubject()
     {
+        // The builder encodes the RDNs in reverse order of the calls; Go's pkix.Name puts C before O.
         var builder = new X500DistinguishedNameBuilder();
+        builder.Add("2.5.4.10", "SPIRE", UniversalTagNumber.PrintableString);
         builder.AddCountryOrRegion("US");
-        builder.AddOrganizationName("SPIRE");
         return builder.Build();
     }
 
