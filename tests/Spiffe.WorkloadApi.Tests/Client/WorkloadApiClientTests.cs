@@ -147,6 +147,23 @@ public sealed class WorkloadApiClientTests
     }
 
     [Test]
+    public async Task FetchX509SvidAsync_TcpEndpoint_UsesHttp2WithoutTls()
+    {
+        // Arrange
+        await using var tcpFake = await FakeWorkloadApi.StartAsync(tcp: true);
+        tcpFake.X509Svids.Set(Messages.X509SvidResponse(Messages.X509Svid(Web, Ca.IssueX509Svid(Web), Ca)));
+        await using var tcpClient = WorkloadApiClient.Create(new WorkloadApiClientOptions { Address = tcpFake.Address });
+
+        // Act
+        var svid = await tcpClient.FetchX509SvidAsync().DefaultTimeout();
+
+        // Assert
+        Assert.That(tcpClient.Address.TcpEndPoint!.Address, Is.EqualTo(System.Net.IPAddress.Loopback));
+        Assert.That(svid.Id, Is.EqualTo(Web));
+        Assert.That(tcpFake.RejectedCalls, Is.Zero);
+    }
+
+    [Test]
     public async Task FetchX509BundlesAsync_TwoTrustDomains_ReturnsBoth()
     {
         // Arrange

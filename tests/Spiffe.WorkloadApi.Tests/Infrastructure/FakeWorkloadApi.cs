@@ -18,18 +18,22 @@ internal sealed class FakeWorkloadApi : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly string directory;
+    private readonly bool tcp;
 
-    private FakeWorkloadApi(WebApplication app, string directory, string socketPath)
+    private FakeWorkloadApi(WebApplication app, string directory, string socketPath, bool tcp)
     {
         this.app = app;
         this.directory = directory;
         this.SocketPath = socketPath;
+        this.tcp = tcp;
     }
 
     public string SocketPath { get; }
 
-    /// <summary>The address to give clients, <c>unix:///…</c>.</summary>
-    public string Address => "unix://" + this.SocketPath;
+    /// <summary>The address to give clients: <c>unix:///…</c>, or <c>tcp://127.0.0.1:port</c> for a TCP fake.</summary>
+    public string Address => this.tcp
+        ? "tcp://" + new Uri(this.app.Urls.Single()).Authority
+        : "unix://" + this.SocketPath;
 
     public Broadcast<X509SVIDResponse> X509Svids { get; } = new();
 
@@ -49,20 +53,31 @@ internal sealed class FakeWorkloadApi : IAsyncDisposable
     /// <summary>How many calls were refused for a missing or wrong security header.</summary>
     public int RejectedCalls => this.app.Services.GetRequiredService<SecurityHeaderCheck>().Rejected;
 
-    public static async Task<FakeWorkloadApi> StartAsync()
+    /// <summary>Starts the fake on a temporary Unix socket, or with <paramref name="tcp"/> on a loopback TCP port.</summary>
+    public static async Task<FakeWorkloadApi> StartAsync(bool tcp = false)
     {
         var directory = Directory.CreateTempSubdirectory("spiffe-wl-").FullName;
         var socketPath = Path.Combine(directory, "agent.sock");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socketPath, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (tcp)
+            {
+                kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+            else
+            {
+                kestrel.ListenUnixSocket(socketPath, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+        });
         builder.Services.AddSingleton<SecurityHeaderCheck>();
         builder.Services.AddGrpc(options => options.Interceptors.Add<SecurityHeaderCheck>());
         var holder = new Holder();
         builder.Services.AddSingleton(holder);
         var app = builder.Build();
         app.MapGrpcService<Service>();
-        var fake = new FakeWorkloadApi(app, directory, socketPath);
+        var fake = new FakeWorkloadApi(app, directory, socketPath, tcp);
         holder.Fake = fake;
         await app.StartAsync();
         return fake;
