@@ -6,8 +6,8 @@ namespace Spiffe.WorkloadApi.Internal;
 /// </summary>
 internal sealed class LinearBackoff
 {
-    internal static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
-    internal static readonly TimeSpan Maximum = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Maximum = TimeSpan.FromSeconds(30);
 
     private int failures;
 
