@@ -21,7 +21,7 @@ internal sealed class SourceLifetime : IAsyncDisposable
         this.name = name;
         this.ownsClient = options.Client is null;
         this.Client = options.Client ?? WorkloadApiClient.Create(options.ClientOptions);
-        this.Logger = this.Client.LoggerFactory.CreateLogger(typeof(SourceLifetime).Namespace + "." + name);
+        this.Logger = this.Client.LoggerFactory.CreateLogger(typeof(WorkloadApiClient).Namespace + "." + name);
     }
 
     public WorkloadApiClient Client { get; }
