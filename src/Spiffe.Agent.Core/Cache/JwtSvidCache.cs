@@ -103,6 +103,14 @@ internal sealed class JwtSvidCache
             throw new JwtSvidUnavailableException(ex.Message, ex);
         }
 
+        if (entry.Outlives(fresh.ExpiresAt))
+        {
+            _metrics.RecordJwtSvidFetch("failure");
+            throw new JwtSvidUnavailableException(
+                $"the server issued a JWT-SVID expiring at {fresh.ExpiresAt:O}, after its entry ({entry.ExpiresAt:O})",
+                new SpireServerException(ServerStatusCode.Internal, "JWT-SVID outlives its entry"));
+        }
+
         if (cacheable)
         {
             Set(key, fresh);

@@ -26,6 +26,7 @@ internal sealed class EntrySynchronizer : IDisposable
     private readonly AgentMetrics _metrics;
     private readonly ILogger<EntrySynchronizer> _logger;
     private readonly SemaphoreSlim _mintGate = new(1, 1);
+    private readonly SemaphoreSlim _syncGate = new(1, 1);
 
     /// <summary>Creates the synchronizer.</summary>
     public EntrySynchronizer(
@@ -48,9 +49,25 @@ internal sealed class EntrySynchronizer : IDisposable
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
-    /// <summary>Runs a full round: entries, bundles, mints. Returns the entry changes.</summary>
+    /// <summary>
+    /// Runs a full round: entries, bundles, mints. Returns the entry changes. Rounds are serialised, so a round asked for
+    /// out of turn (a new task entry) never has its result overwritten by an older one.
+    /// </summary>
     /// <exception cref="SpireServerException">A server call failed; the cache keeps what it had.</exception>
     public async Task<EntryChanges> SyncAsync(CancellationToken cancellationToken)
+    {
+        await _syncGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await SyncLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            _syncGate.Release();
+        }
+    }
+
+    private async Task<EntryChanges> SyncLockedAsync(CancellationToken cancellationToken)
     {
         EntryChanges changes;
         try
@@ -125,8 +142,12 @@ internal sealed class EntrySynchronizer : IDisposable
         }
     }
 
-    /// <summary>Releases the mint lock.</summary>
-    public void Dispose() => _mintGate.Dispose();
+    /// <summary>Releases the locks.</summary>
+    public void Dispose()
+    {
+        _mintGate.Dispose();
+        _syncGate.Dispose();
+    }
 
     private static void DisposeKeys(IEnumerable<X509SvidMintRequest> requests)
     {
@@ -171,12 +192,18 @@ internal sealed class EntrySynchronizer : IDisposable
         {
             var der = result.Chain.SelectMany(c => c.RawData).ToArray();
             var svid = X509Svid.ParseRaw(der, key.ExportPkcs8PrivateKey(), entry.Hint);
-            if (svid.Id == entry.SpiffeId)
+            if (svid.Id != entry.SpiffeId)
+            {
+                AgentCoreLog.X509SvidRejected(_logger, entry.Id, $"the SVID is for {svid.Id}, expected {entry.SpiffeId}");
+            }
+            else if (entry.Outlives(svid.Certificates[0].NotAfter))
+            {
+                AgentCoreLog.X509SvidRejected(_logger, entry.Id, $"the SVID expires at {svid.Certificates[0].NotAfter:O}, after its entry ({entry.ExpiresAt:O})");
+            }
+            else
             {
                 return svid;
             }
-
-            AgentCoreLog.X509SvidRejected(_logger, entry.Id, $"the SVID is for {svid.Id}, expected {entry.SpiffeId}");
         }
         catch (X509SvidException ex)
         {

@@ -56,6 +56,15 @@ internal sealed record RegistrationEntry
     /// <summary>Every JWT-SVID gets a fresh <c>jti</c>, so JWT-SVIDs of this entry are never cached.</summary>
     public bool JwtSvidIncludeJti { get; init; }
 
+    /// <summary>
+    /// When the entry itself expires (a task's deadline), or null for never. No SVID minted for the entry may outlive
+    /// it: the agent drops and refuses one that would.
+    /// </summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>True when a credential expiring at <paramref name="notAfter"/> would outlive the entry.</summary>
+    public bool Outlives(DateTimeOffset notAfter) => ExpiresAt is { } expiresAt && notAfter > expiresAt;
+
     /// <summary>True when <paramref name="other"/> has the same ID, revision number and creation time.</summary>
     public bool IsSameRevision(RegistrationEntry other)
     {

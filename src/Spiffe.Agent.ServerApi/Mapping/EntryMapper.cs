@@ -13,7 +13,8 @@ namespace Spiffe.Agent.ServerApi.Mapping;
 internal static class EntryMapper
 {
     /// <summary>
-    /// The fields the agent asks for: SPIRE's agent mask (which must include <c>revision_number</c>) plus both TTLs.
+    /// The fields the agent asks for: SPIRE's agent mask (which must include <c>revision_number</c>) plus both TTLs and
+    /// the entry's expiry (no SVID may outlive it).
     /// </summary>
     public static EntryMask OutputMask { get; } = new()
     {
@@ -29,6 +30,7 @@ internal static class EntryMapper
         CreatedAt = true,
         X509SvidTtl = true,
         JwtSvidTtl = true,
+        ExpiresAt = true,
     };
 
     /// <summary>Maps an entry; false with a reason when the agent must ignore it.</summary>
@@ -94,6 +96,7 @@ internal static class EntryMapper
             StoreSvid = entry.StoreSvid,
             DisableX509SvidPrefetch = entry.AdditionalAttributes?.DisableX509SvidPrefetch ?? false,
             JwtSvidIncludeJti = entry.AdditionalAttributes?.JwtSvidIncludeJti ?? false,
+            ExpiresAt = entry.ExpiresAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(entry.ExpiresAt) : null,
         };
         reason = null;
         return true;
