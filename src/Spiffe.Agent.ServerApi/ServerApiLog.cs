@@ -33,4 +33,12 @@ internal static partial class ServerApiLog
     [LoggerMessage(EventId = 2106, EventName = "AttestationChallengeAnswered", Level = LogLevel.Debug,
         Message = "Answered a {AttestationType} attestation challenge")]
     public static partial void AttestationChallengeAnswered(ILogger logger, string attestationType);
+
+    [LoggerMessage(EventId = 2120, EventName = "TaskEntryCreated", Level = LogLevel.Information,
+        Message = "Created task entry {EntryId} for {SpiffeId}, expiring at {ExpiresAt}")]
+    public static partial void TaskEntryCreated(ILogger logger, string entryId, SpiffeId spiffeId, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 2121, EventName = "TaskEntryDeleted", Level = LogLevel.Information,
+        Message = "Deleted task entry {EntryId}")]
+    public static partial void TaskEntryDeleted(ILogger logger, string entryId);
 }

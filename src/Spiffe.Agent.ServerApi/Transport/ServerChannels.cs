@@ -68,6 +68,17 @@ internal sealed class ServerChannels : IServerChannels, IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens a connection presenting <paramref name="svid"/> as the client certificate (the agent's admin identity for
+    /// Entry admin calls); the server is authenticated as for every other call. The caller disposes it.
+    /// </summary>
+    public OwnedChannel OpenChannel(X509Svid svid)
+    {
+        ArgumentNullException.ThrowIfNull(svid);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return CreateChannel(svid);
+    }
+
     /// <summary>Closes all connections.</summary>
     public void Dispose()
     {
