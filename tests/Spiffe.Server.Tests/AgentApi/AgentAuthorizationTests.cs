@@ -20,7 +20,7 @@ public sealed class AgentAuthorizationTests
         // Arrange
         await using var server = await TestServer.StartAsync();
         var agent = await AttestAsync(server);
-        var oldSerial = Ca.SerialNumbers.ToDecimal(agent.Svid!);
+        var oldSerial = Spiffe.Server.Ca.SerialNumbers.ToDecimal(agent.Svid!);
 
         // Act
         await agent.RenewAsync();
@@ -30,7 +30,7 @@ public sealed class AgentAuthorizationTests
         Assert.Multiple(() =>
         {
             Assert.That(afterRenew!.SerialNumber, Is.EqualTo(oldSerial));
-            Assert.That(afterRenew.NewSerialNumber, Is.EqualTo(Ca.SerialNumbers.ToDecimal(agent.Svid!)));
+            Assert.That(afterRenew.NewSerialNumber, Is.EqualTo(Spiffe.Server.Ca.SerialNumbers.ToDecimal(agent.Svid!)));
             Assert.That(agent.Svid!.NotAfter, Is.GreaterThan(TimeProvider.System.GetUtcNow().UtcDateTime));
         });
     }
@@ -57,7 +57,7 @@ public sealed class AgentAuthorizationTests
         // Assert
         Assert.Multiple(() =>
         {
-            Assert.That(promoted!.SerialNumber, Is.EqualTo(Ca.SerialNumbers.ToDecimal(agent.Svid!)));
+            Assert.That(promoted!.SerialNumber, Is.EqualTo(Spiffe.Server.Ca.SerialNumbers.ToDecimal(agent.Svid!)));
             Assert.That(promoted.NewSerialNumber, Is.Empty);
             Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
             Assert.That(GrpcAssert.DeniedReason(ex), Is.EqualTo(Reason.AgentNotActive));

@@ -28,7 +28,7 @@ public sealed class AttestAgentJoinTokenTests
             Assert.That(agent.Reattestable, Is.False);
             Assert.That(stored, Is.Not.Null);
             Assert.That(stored!.AttestationType, Is.EqualTo("join_token"));
-            Assert.That(stored.SerialNumber, Is.EqualTo(Ca.SerialNumbers.ToDecimal(agent.Svid!)));
+            Assert.That(stored.SerialNumber, Is.EqualTo(Spiffe.Server.Ca.SerialNumbers.ToDecimal(agent.Svid!)));
             Assert.That(remaining, Is.Null);
             Assert.That(server.Logs.Records.Any(r => r.Message.Contains(token, StringComparison.Ordinal) && r.EventName != "AgentAttested"), Is.False);
         });

@@ -42,7 +42,7 @@ public sealed class SvidServiceTests
             Assert.That(result.Status.Code, Is.Zero);
             Assert.That(result.Svid.CertChain, Has.Count.EqualTo(1));
             Assert.That(result.Svid.Id.Path, Is.EqualTo("/web"));
-            Assert.That(Ca.SanEncoder.ReadUris(leaf), Is.EqualTo(new[] { "spiffe://example.org/web" }));
+            Assert.That(Spiffe.Server.Ca.SanEncoder.ReadUris(leaf), Is.EqualTo(new[] { "spiffe://example.org/web" }));
             Assert.That(leaf.GetNameInfo(X509NameType.DnsName, false), Is.EqualTo("web.example.org"));
             Assert.That(leaf.NotAfter - leaf.NotBefore, Is.EqualTo(TimeSpan.FromSeconds(610)));
             Assert.That(leaf.PublicKey.ExportSubjectPublicKeyInfo(), Is.EqualTo(key.ExportSubjectPublicKeyInfo()));
