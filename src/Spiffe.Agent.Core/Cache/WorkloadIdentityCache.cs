@@ -44,6 +44,12 @@ internal sealed class WorkloadIdentityCache : IWorkloadIdentityCache, IDisposabl
         metrics.Meter.CreateObservableGauge("spiffe.agent.cache.subscribers", () => Read(() => _subscriptions.Count), description: "Workload subscriptions");
     }
 
+    /// <summary>
+    /// Raised after every change of the entries, SVIDs or bundles, inside the cache's lock: a handler must only signal
+    /// (for example write to a channel) and never block. The WIT-SVID cache follows entry and bundle changes this way.
+    /// </summary>
+    public event Action? Changed;
+
     /// <summary>The number of live subscriptions.</summary>
     public int SubscriptionCount => Read(() => _subscriptions.Count);
 
@@ -111,6 +117,40 @@ internal sealed class WorkloadIdentityCache : IWorkloadIdentityCache, IDisposabl
 
             var federated = FederatedBundles(Match(workloadSelectors)).Select(b => b.Jwt);
             return new JwtBundleSet(federated.Prepend(_ownBundle.Jwt));
+        }
+    }
+
+    /// <summary>
+    /// The workload entries that apply to these selectors, ordered by entry ID and de-duplicated by hint (the same
+    /// entries a <see cref="WorkloadUpdate"/> has identities for). Empty when nothing matches.
+    /// </summary>
+    public IReadOnlyList<RegistrationEntry> MatchEntries(SelectorSet workloadSelectors)
+    {
+        ArgumentNullException.ThrowIfNull(workloadSelectors);
+        lock (_lock)
+        {
+            return DeduplicateByHint(Match(workloadSelectors));
+        }
+    }
+
+    /// <summary>
+    /// The WIT bundles for these selectors: the own trust domain's (without keys when the server publishes no WIT
+    /// authorities) and those of the foreign trust domains their entries federate with that have WIT authorities.
+    /// Empty before the first sync.
+    /// </summary>
+    public WitBundleSet GetWitBundles(SelectorSet workloadSelectors)
+    {
+        ArgumentNullException.ThrowIfNull(workloadSelectors);
+        lock (_lock)
+        {
+            if (_ownBundle is null)
+            {
+                return new WitBundleSet([]);
+            }
+
+            var own = _ownBundle.Wit ?? new WitBundle(_ownBundle.TrustDomain, []);
+            var federated = FederatedBundles(Match(workloadSelectors)).Select(b => b.Wit).OfType<WitBundle>();
+            return new WitBundleSet(federated.Prepend(own));
         }
     }
 
@@ -471,6 +511,8 @@ internal sealed class WorkloadIdentityCache : IWorkloadIdentityCache, IDisposabl
         {
             Refresh(subscription, now);
         }
+
+        Changed?.Invoke();
     }
 
     private void Refresh(WorkloadSubscription subscription, DateTimeOffset now)
