@@ -26,4 +26,13 @@ internal sealed record StartTaskRequest
 
     /// <summary>Kill every process of the task when the deadline passes.</summary>
     public bool KillOnExpiry { get; init; }
+
+    /// <summary>The SPIFFE ID assigned to the task (kept in the lease).</summary>
+    public string? SpiffeId { get; init; }
+
+    /// <summary>The ID of the task's registration entry (kept in the lease, so a restarted agent can delete it).</summary>
+    public string? EntryId { get; init; }
+
+    /// <summary>Keep the task's WIT-SVID private keys inside the agent.</summary>
+    public bool KeysNotExportable { get; init; }
 }

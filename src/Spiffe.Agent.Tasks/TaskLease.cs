@@ -17,4 +17,14 @@ internal sealed record TaskLease(
     DateTimeOffset Deadline,
     string Cgroup,
     int? MainPid,
-    bool KillOnExpiry);
+    bool KillOnExpiry)
+{
+    /// <summary>The SPIFFE ID the task's processes receive, or <see langword="null"/> when none was assigned.</summary>
+    public string? SpiffeId { get; init; }
+
+    /// <summary>The ID of the task's registration entry on the server, or <see langword="null"/>.</summary>
+    public string? EntryId { get; init; }
+
+    /// <summary>Whether the task's WIT-SVID private keys stay inside the agent.</summary>
+    public bool KeysNotExportable { get; init; }
+}

@@ -135,7 +135,12 @@ internal sealed class TaskManager : IAsyncDisposable
 
                 var lease = new TaskLease(
                     taskId, request.Agent, request.ParentTaskId, now, deadline, cgroups.ProcPathFor(taskId),
-                    request.MainPid, request.KillOnExpiry);
+                    request.MainPid, request.KillOnExpiry)
+                {
+                    SpiffeId = request.SpiffeId,
+                    EntryId = request.EntryId,
+                    KeysNotExportable = request.KeysNotExportable,
+                };
                 var task = new ActiveTask(lease, directory, main?.PidFd, main?.Stat.StartTime);
                 Commit(task, main, now);
                 main = null;
@@ -434,6 +439,7 @@ internal sealed class TaskManager : IAsyncDisposable
             audit.Append(new AuditRecord
             {
                 Event = AuditEvent.TaskStarted,
+                SpiffeId = task.Lease.SpiffeId,
                 Pid = main?.Pid,
                 Uid = main is null ? null : proc.TryReadEffectiveUid(main.Pid),
                 Cgroup = task.Lease.Cgroup,
@@ -493,7 +499,7 @@ internal sealed class TaskManager : IAsyncDisposable
         var taskId = task.Lease.TaskId;
         active.Remove(taskId);
         PublishLeasesLocked();
-        var revoked = revocations.Revoke(taskId, task.Issued);
+        var revoked = revocations.Revoke(taskId, task.Issued, task.Lease.SpiffeId, ReasonName(reason));
 
         if (kill)
         {
@@ -508,6 +514,7 @@ internal sealed class TaskManager : IAsyncDisposable
             audit.Append(new AuditRecord
             {
                 Event = AuditEvent.TaskEnded,
+                SpiffeId = task.Lease.SpiffeId,
                 Pid = task.Lease.MainPid,
                 Cgroup = task.Lease.Cgroup,
                 TaskId = taskId,
@@ -520,6 +527,8 @@ internal sealed class TaskManager : IAsyncDisposable
                 {
                     Event = AuditEvent.Revocation,
                     TaskId = taskId,
+                    ParentTaskId = task.Lease.ParentTaskId,
+                    SpiffeId = task.Lease.SpiffeId,
                     Jti = credential.Kind == CredentialKind.Jwt ? credential.Id : null,
                     Serial = credential.Kind == CredentialKind.X509 ? credential.Id : null,
                     TtlSeconds = (long)Math.Max(0, (credential.ExpiresAt - now).TotalSeconds),
@@ -713,7 +722,8 @@ internal sealed class TaskManager : IAsyncDisposable
         }
     }
 
-    private static string ReasonName(TaskEndReason reason) => reason switch
+    /// <summary>The snake_case name of an end reason, as audited and reported (<c>deadline_reached</c>…).</summary>
+    internal static string ReasonName(TaskEndReason reason) => reason switch
     {
         TaskEndReason.Explicit => "explicit",
         TaskEndReason.DeadlineReached => "deadline_reached",

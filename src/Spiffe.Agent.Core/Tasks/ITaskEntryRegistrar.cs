@@ -6,7 +6,11 @@ namespace Spiffe.Agent.Core.Tasks;
 /// </summary>
 internal interface ITaskEntryRegistrar
 {
-    /// <summary>Creates the entry, parented to this agent (<c>BatchCreateEntry</c>).</summary>
+    /// <summary>
+    /// Creates the entry, parented to this agent (<c>BatchCreateEntry</c>). A similar entry (same parent, SPIFFE ID and
+    /// selectors) left behind by an earlier task with the same ID is deleted and the create retried once; the caller
+    /// makes sure no active task has this ID.
+    /// </summary>
     /// <exception cref="Server.SpireServerException">The call or the item failed (the item's status code and message).</exception>
     Task CreateAsync(TaskEntrySpec entry, CancellationToken cancellationToken);
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
 using Spiffe.Agent.Core.Attestation;
-using Spiffe.Core;
 
 namespace Spiffe.Agent.Core.Tasks;
 
@@ -33,13 +31,8 @@ internal static class TaskSelectors
     }
 
     /// <summary>
-    /// The registration entry ID of a task of the agent <paramref name="agentId"/>: deterministic, so an agent that
-    /// restarts can still delete the entry of a task it started, and unique per (agent, task).
+    /// A new registration entry ID for a task: random, so an entry deleted late for an ended task can never be the entry
+    /// of a new task that reuses the task ID. The lease keeps it, so a restarted agent still deletes the right entry.
     /// </summary>
-    public static string EntryIdFor(SpiffeId agentId, string taskId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(taskId);
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(agentId.ToString() + "\0" + taskId));
-        return "task-" + Convert.ToHexStringLower(digest.AsSpan(0, 16));
-    }
+    public static string NewEntryId() => "task-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }

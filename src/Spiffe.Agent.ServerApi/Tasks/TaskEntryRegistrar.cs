@@ -59,10 +59,15 @@ internal sealed class TaskEntryRegistrar : ITaskEntryRegistrar, IDisposable
         proto.Selectors.AddRange(entry.Selectors.Select(s => new ProtoSelector { Type = s.Type, Value = s.Value }));
         var request = new BatchCreateEntryRequest { OutputMask = new EntryMask() };
         request.Entries.Add(proto);
-        var invoker = await GetInvokerAsync(cancellationToken);
-        var response = await CallAsync(
-            options => new EntryService.EntryClient(invoker).BatchCreateEntryAsync(request, options).ResponseAsync, cancellationToken);
-        ThrowIfFailed(response.Results.Count == 1 ? response.Results[0].Status : null, "create");
+        var result = await CreateOnceAsync(request, cancellationToken);
+        if (result?.Status?.Code == (int)StatusCode.AlreadyExists && result.Entry is { Id.Length: > 0 } stale && stale.Id != entry.EntryId)
+        {
+            // A similar entry of an earlier task with this ID whose deletion was missed: replace it.
+            await DeleteAsync(stale.Id, cancellationToken);
+            result = await CreateOnceAsync(request, cancellationToken);
+        }
+
+        ThrowIfFailed(result?.Status, "create");
         ServerApiLog.TaskEntryCreated(_logger, entry.EntryId, entry.SpiffeId, entry.ExpiresAt);
     }
 
@@ -112,6 +117,14 @@ internal sealed class TaskEntryRegistrar : ITaskEntryRegistrar, IDisposable
         {
             throw new SpireServerException((ServerStatusCode)status.Code, status.Message);
         }
+    }
+
+    private async Task<BatchCreateEntryResponse.Types.Result?> CreateOnceAsync(BatchCreateEntryRequest request, CancellationToken cancellationToken)
+    {
+        var invoker = await GetInvokerAsync(cancellationToken);
+        var response = await CallAsync(
+            options => new EntryService.EntryClient(invoker).BatchCreateEntryAsync(request, options).ResponseAsync, cancellationToken);
+        return response.Results.Count == 1 ? response.Results[0] : null;
     }
 
     private async Task<CallInvoker> GetInvokerAsync(CancellationToken cancellationToken)

@@ -42,20 +42,42 @@ internal sealed class RevocationList
     /// Puts the given credentials of <paramref name="taskId"/> on the list. Credentials already past expiry plus
     /// retention are skipped. Returns what was added.
     /// </summary>
-    public IReadOnlyList<RevokedCredential> Revoke(string taskId, IEnumerable<IssuedCredential> credentials)
+    /// <param name="taskId">The task whose end revokes them.</param>
+    /// <param name="credentials">What was issued to the task.</param>
+    /// <param name="spiffeId">The task's SPIFFE ID, when known (for verifiers and the server relay).</param>
+    /// <param name="reason">Why the task ended, when known.</param>
+    public IReadOnlyList<RevokedCredential> Revoke(
+        string taskId, IEnumerable<IssuedCredential> credentials, string? spiffeId = null, string? reason = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(taskId);
         ArgumentNullException.ThrowIfNull(credentials);
         var now = timeProvider.GetUtcNow();
+        return Add(
+            credentials.Select(c => new RevokedCredential(c.Kind, c.Id, taskId, now, c.ExpiresAt) { SpiffeId = spiffeId, Reason = reason }),
+            taskId,
+            now);
+    }
+
+    /// <summary>
+    /// Merges revocations made elsewhere (other agents' tasks, relayed by the server), keeping their revocation time.
+    /// Those already listed or past expiry plus retention are skipped. Returns what was added.
+    /// </summary>
+    public IReadOnlyList<RevokedCredential> Import(IEnumerable<RevokedCredential> revoked)
+    {
+        ArgumentNullException.ThrowIfNull(revoked);
+        return Add(revoked, taskId: "(relayed)", timeProvider.GetUtcNow());
+    }
+
+    private List<RevokedCredential> Add(IEnumerable<RevokedCredential> candidates, string taskId, DateTimeOffset now)
+    {
         lock (gate)
         {
             var builder = SelectRetained(entries.Values, now, retention)
                 .ToImmutableDictionary(e => (e.Kind, e.Id))
                 .ToBuilder();
             var added = new List<RevokedCredential>();
-            foreach (var credential in credentials)
+            foreach (var entry in candidates)
             {
-                var entry = new RevokedCredential(credential.Kind, credential.Id, taskId, now, credential.ExpiresAt);
                 if (IsRetained(entry, now, retention) && !builder.ContainsKey((entry.Kind, entry.Id)))
                 {
                     builder.Add((entry.Kind, entry.Id), entry);

@@ -11,4 +11,11 @@ internal sealed record RevokedCredential(
     string Id,
     string TaskId,
     DateTimeOffset RevokedAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt)
+{
+    /// <summary>The SPIFFE ID the credential names, when known.</summary>
+    public string? SpiffeId { get; init; }
+
+    /// <summary>Why its task ended (<c>explicit</c>, <c>deadline_reached</c>…), when known.</summary>
+    public string? Reason { get; init; }
+}
