@@ -6,7 +6,7 @@ using ProtoBundle = Spiffe.Proto.Spire.Types.Bundle;
 
 namespace Spiffe.Agent.ServerApi.Mapping;
 
-/// <summary>Maps server bundles to <see cref="ServerBundle"/>.</summary>
+/// <summary>Maps server bundles (X.509, JWT and WIT authorities) to <see cref="ServerBundle"/>.</summary>
 internal static class BundleMapper
 {
     /// <summary>Maps a bundle; the trust domain must be the expected one.</summary>
@@ -27,7 +27,13 @@ internal static class BundleMapper
             var keys = bundle.JwtAuthorities
                 .Select(key => new KeyValuePair<string, PublicKey>(key.KeyId, PublicKey.CreateFromSubjectPublicKeyInfo(key.PublicKey.Span, out _)))
                 .ToList();
-            return new ServerBundle(new X509Bundle(trustDomain, roots), new JwtBundle(trustDomain, keys), bundle.SequenceNumber);
+            var witKeys = bundle.WitAuthorities
+                .Select(key => new KeyValuePair<string, PublicKey>(key.KeyId, PublicKey.CreateFromSubjectPublicKeyInfo(key.PublicKey.Span, out _)))
+                .ToList();
+            return new ServerBundle(new X509Bundle(trustDomain, roots), new JwtBundle(trustDomain, keys), bundle.SequenceNumber)
+            {
+                Wit = witKeys.Count > 0 ? new WitBundle(trustDomain, witKeys) : null,
+            };
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
