@@ -13,9 +13,10 @@ namespace Spiffe.WorkloadApi;
 /// methods keep a stream open, report every update, and reconnect after failures with a linear backoff (1 s more
 /// per consecutive failure, at most 30 s, reset by each message) — except after <see cref="StatusCode.InvalidArgument"/>
 /// or <see cref="StatusCode.Cancelled"/>, which end the watch. Every call carries the <c>workload.spiffe.io: true</c>
-/// header. Responses are validated as they are mapped to Spiffe.Core types. Thread-safe.
+/// header. Responses are validated as they are mapped to Spiffe.Core types. Thread-safe. The WIT-SVID methods and the
+/// signing-oracle call are in <c>WorkloadApiClient.Wit.cs</c>.
 /// </summary>
-public sealed class WorkloadApiClient : IAsyncDisposable
+public sealed partial class WorkloadApiClient : IAsyncDisposable
 {
     private const string X509SvidStream = "X509-SVID";
     private const string X509BundlesStream = "X.509 bundles";
@@ -34,6 +35,7 @@ public sealed class WorkloadApiClient : IAsyncDisposable
         this.logger = this.LoggerFactory.CreateLogger<WorkloadApiClient>();
         (this.channel, var invoker) = WorkloadApiChannel.Create(address, options.LoggerFactory);
         this.client = new SpiffeWorkloadAPI.SpiffeWorkloadAPIClient(invoker);
+        this.proofClient = CreateProofClient(invoker);
     }
 
     /// <summary>The endpoint this client talks to.</summary>
@@ -282,7 +284,8 @@ public sealed class WorkloadApiClient : IAsyncDisposable
         Func<TResponse, TValue> parse,
         Action<TValue> onUpdate,
         Action<Exception>? onError,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool stopOnUnimplemented = false)
     {
         ArgumentNullException.ThrowIfNull(onUpdate);
         ObjectDisposedException.ThrowIf(this.disposed != 0, this);
@@ -323,7 +326,8 @@ public sealed class WorkloadApiClient : IAsyncDisposable
             }
 
             onError?.Invoke(failure);
-            if (failure.StatusCode is StatusCode.InvalidArgument or StatusCode.Cancelled)
+            if (failure.StatusCode is StatusCode.InvalidArgument or StatusCode.Cancelled
+                || (stopOnUnimplemented && failure.StatusCode == StatusCode.Unimplemented))
             {
                 this.logger.WatchStopped(stream, failure);
                 throw failure;
