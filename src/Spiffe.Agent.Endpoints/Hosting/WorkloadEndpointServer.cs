@@ -11,14 +11,16 @@ using Spiffe.Agent.Endpoints.Connections;
 using Spiffe.Agent.Endpoints.Diagnostics;
 using Spiffe.Agent.Endpoints.Interceptors;
 using Spiffe.Agent.Endpoints.Services;
+using Spiffe.Agent.Endpoints.Tasks;
 
 namespace Spiffe.Agent.Endpoints.Hosting;
 
 /// <summary>
 /// The Workload API socket: Kestrel on a Unix socket, HTTP/2 without TLS (clients use h2c with prior knowledge),
 /// with the caller-tracking connection middleware and, in this order, the metrics, security-header, request-field and
-/// attestation interceptors in front of <c>SpiffeWorkloadAPI</c>; <c>grpc.health.v1.Health</c> and gRPC reflection on
-/// the same socket. Runs as its own small web host so that it can be opened after the agent is ready.
+/// attestation interceptors (then the task policy interceptor, with task-bound identities) in front of
+/// <c>SpiffeWorkloadAPI</c>; <c>grpc.health.v1.Health</c>, gRPC reflection (and the revocation stream) on the same
+/// socket. Runs as its own small web host so that it can be opened after the agent is ready.
 /// </summary>
 internal sealed class WorkloadEndpointServer : IAsyncDisposable
 {
@@ -30,9 +32,14 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<WorkloadEndpointServer> _logger;
+    private readonly TaskEndpointServices? _tasks;
     private WebApplication? _app;
 
-    /// <summary>Creates the server; nothing is bound until <see cref="StartAsync"/>.</summary>
+    /// <summary>
+    /// Creates the server; nothing is bound until <see cref="StartAsync"/>. With <paramref name="tasks"/> (task-bound
+    /// identities enabled) the per-request policy runs after attestation, task credentials are checked, recorded and
+    /// audited, and <c>spiffe.agent.revocation.v1.Revocation</c> is served on the same socket.
+    /// </summary>
     public WorkloadEndpointServer(
         WorkloadEndpointOptions options,
         IWorkloadIdentityCache cache,
@@ -40,8 +47,10 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
         IPeerTracker peerTracker,
         WorkloadApiMetrics metrics,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        TaskEndpointServices? tasks = null)
     {
+        _tasks = tasks;
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _cache = cache ?? throw new ArgumentNullException(nameof(cache));
         _attestation = attestation ?? throw new ArgumentNullException(nameof(attestation));
@@ -135,6 +144,13 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
         services.AddSingleton<RequestValidationInterceptor>();
         services.AddSingleton<WorkloadAttestationInterceptor>();
         services.AddSingleton<HealthService>();
+        if (_tasks is not null)
+        {
+            services.AddSingleton(_tasks);
+            services.AddSingleton<TaskPolicyInterceptor>();
+            services.AddSingleton<TaskIssuance>();
+        }
+
         services.AddRoutingCore();
         services.AddGrpc(grpc =>
         {
@@ -143,6 +159,11 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
             grpc.Interceptors.Add<SecurityHeaderInterceptor>();
             grpc.Interceptors.Add<RequestValidationInterceptor>();
             grpc.Interceptors.Add<WorkloadAttestationInterceptor>();
+            if (_tasks is not null)
+            {
+                grpc.Interceptors.Add<TaskPolicyInterceptor>();
+            }
+
             grpc.EnableDetailedErrors = false;
         });
         services.AddGrpcReflection();
@@ -161,6 +182,11 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<WorkloadApiService>();
         app.MapGrpcService<HealthService>();
+        if (_tasks is not null)
+        {
+            app.MapGrpcService<RevocationService>();
+        }
+
         app.MapGrpcReflectionService();
         return app;
     }

@@ -8,7 +8,8 @@ namespace Spiffe.Agent.Endpoints.Interceptors;
 /// <summary>
 /// Rejects every Workload API call that does not carry exactly one <c>workload.spiffe.io</c> metadata value equal to
 /// <c>true</c> with <c>InvalidArgument "security header missing from request"</c>, before anything else (attestation
-/// included) happens, as SPIRE's middleware does. Other services on the socket (health, reflection) are not checked.
+/// included) happens, as SPIRE's middleware does. The revocation stream is checked the same way; other services on the
+/// socket (health, reflection) are not.
 /// </summary>
 internal sealed class SecurityHeaderInterceptor : Interceptor
 {
@@ -48,7 +49,7 @@ internal sealed class SecurityHeaderInterceptor : Interceptor
 
     private void Check(ServerCallContext context)
     {
-        if (!WorkloadApiMethods.IsWorkloadApi(context.Method))
+        if (!WorkloadApiMethods.RequiresSecurityHeader(context.Method))
         {
             return;
         }

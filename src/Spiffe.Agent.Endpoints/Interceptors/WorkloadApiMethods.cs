@@ -21,15 +21,21 @@ internal static class WorkloadApiMethods
     /// <summary><c>/SpiffeWorkloadAPI/ValidateJWTSVID</c>.</summary>
     public const string ValidateJwtSvid = ServicePrefix + "ValidateJWTSVID";
 
+    /// <summary><c>/spiffe.agent.revocation.v1.Revocation/Watch</c>: the revocation stream on the public socket.</summary>
+    public const string RevocationWatch = "/spiffe.agent.revocation.v1.Revocation/Watch";
+
     /// <summary>True for a Workload API method.</summary>
     public static bool IsWorkloadApi(string method) => method.StartsWith(ServicePrefix, StringComparison.Ordinal);
+
+    /// <summary>True for the calls that must carry the security header: the Workload API and the revocation stream.</summary>
+    public static bool RequiresSecurityHeader(string method) => IsWorkloadApi(method) || method == RevocationWatch;
 
     /// <summary>
     /// True for the methods that attest their caller. The WIT methods are not implemented and answer
     /// <c>Unimplemented</c> without attesting, as SPIRE's do.
     /// </summary>
     public static bool RequiresAttestation(string method) => method is
-        FetchX509Svid or FetchX509Bundles or FetchJwtSvid or FetchJwtBundles or ValidateJwtSvid;
+        FetchX509Svid or FetchX509Bundles or FetchJwtSvid or FetchJwtBundles or ValidateJwtSvid or RevocationWatch;
 
     /// <summary>The method name without the service, e.g. <c>FetchX509SVID</c>, for logs and metric tags.</summary>
     public static string ShortName(string method)

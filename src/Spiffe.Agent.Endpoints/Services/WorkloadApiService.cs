@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Spiffe.Agent.Core.Workload;
 using Spiffe.Agent.Endpoints.Diagnostics;
 using Spiffe.Agent.Endpoints.Interceptors;
+using Spiffe.Agent.Endpoints.Tasks;
 using Spiffe.Core;
 using Spiffe.WorkloadApi.Proto;
 
@@ -22,14 +23,17 @@ internal sealed class WorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloadAPIBa
     private readonly WorkloadEndpointOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<WorkloadApiService> _logger;
+    private readonly TaskIssuance? _taskIssuance;
 
-    /// <summary>Creates the service.</summary>
-    public WorkloadApiService(IWorkloadIdentityCache cache, WorkloadEndpointOptions options, TimeProvider timeProvider, ILogger<WorkloadApiService> logger)
+    /// <summary>Creates the service; <paramref name="taskIssuance"/> is null when task-bound identities are disabled.</summary>
+    public WorkloadApiService(
+        IWorkloadIdentityCache cache, WorkloadEndpointOptions options, TimeProvider timeProvider, ILogger<WorkloadApiService> logger, TaskIssuance? taskIssuance = null)
     {
         _cache = cache ?? throw new ArgumentNullException(nameof(cache));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _taskIssuance = taskIssuance;
     }
 
     /// <inheritdoc />
@@ -41,6 +45,11 @@ internal sealed class WorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloadAPIBa
         return StreamAsync(caller, context, "FetchX509SVID", async update =>
         {
             var identities = HintDeduplication.Apply(update.Identities);
+            if (_taskIssuance is not null)
+            {
+                identities = await _taskIssuance.FilterX509Async(context, identities);
+            }
+
             if (identities.Count == 0)
             {
                 throw NoIdentity(caller, "FetchX509SVID");
@@ -132,6 +141,11 @@ internal sealed class WorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloadAPIBa
             throw NoIdentity(caller, "FetchJWTSVID");
         }
 
+        if (_taskIssuance is not null)
+        {
+            await _taskIssuance.CheckJwtAsync(context, svids, [.. request.Audience]);
+        }
+
         var response = new JWTSVIDResponse();
         foreach (var svid in svids)
         {
@@ -160,6 +174,8 @@ internal sealed class WorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloadAPIBa
             EndpointsLog.JwtSvidValidationFailed(_logger, caller.Pid, ex.Message);
             throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
         }
+
+        _taskIssuance?.CheckNotRevoked(svid, caller.Pid);
 
         return Task.FromResult(new ValidateJWTSVIDResponse
         {
