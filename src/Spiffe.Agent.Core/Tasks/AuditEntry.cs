@@ -24,6 +24,15 @@ internal sealed record AuditEntry
     /// <summary>The <c>jti</c> of an issued JWT-SVID.</summary>
     public string? Jti { get; init; }
 
+    /// <summary>
+    /// The <c>jti</c> of a Workload Proof Token the signing oracle made (<c>CreateProof</c>); <see cref="Jti"/> then names
+    /// the WIT-SVID it proves.
+    /// </summary>
+    public string? ProofJti { get; init; }
+
+    /// <summary>The HTTP method of the request a proof was made for (<c>CreateProof</c>), as the caller declared it.</summary>
+    public string? HttpMethod { get; init; }
+
     /// <summary>The serial number of an issued X509-SVID.</summary>
     public string? Serial { get; init; }
 

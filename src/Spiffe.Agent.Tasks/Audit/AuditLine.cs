@@ -49,9 +49,11 @@ internal static class AuditLine
             }
 
             WriteIfPresent(json, "jti", record.Jti);
+            WriteIfPresent(json, "proof_jti", record.ProofJti);
             WriteIfPresent(json, "serial", record.Serial);
             WriteIfPresent(json, "ttl_seconds", record.TtlSeconds);
             WriteIfPresent(json, "method", record.Method);
+            WriteIfPresent(json, "http_method", record.HttpMethod);
             WriteIfPresent(json, "intent", record.Intent);
             WriteIfPresent(json, "data_class", record.DataClass);
             if (record.Decision is { } decision)

@@ -44,6 +44,9 @@ internal sealed partial record AuditRecord
     /// <summary>JWT ID of an issued or revoked JWT.</summary>
     public string? Jti { get; init; }
 
+    /// <summary>JWT ID of a Workload Proof Token the agent signed (then <see cref="Jti"/> is its WIT's).</summary>
+    public string? ProofJti { get; init; }
+
     /// <summary>Serial number (hex) of an issued or revoked certificate.</summary>
     public string? Serial { get; init; }
 
@@ -52,6 +55,9 @@ internal sealed partial record AuditRecord
 
     /// <summary>API method of the request.</summary>
     public string? Method { get; init; }
+
+    /// <summary>HTTP method of the request a proof was signed for.</summary>
+    public string? HttpMethod { get; init; }
 
     /// <summary>Declared intent of the request.</summary>
     public string? Intent { get; init; }
@@ -90,8 +96,10 @@ internal sealed partial record AuditRecord
         yield return ("parent_task", ParentTaskId);
         yield return ("spiffe_id", SpiffeId);
         yield return ("jti", Jti);
+        yield return ("proof_jti", ProofJti);
         yield return ("serial", Serial);
         yield return ("method", Method);
+        yield return ("http_method", HttpMethod);
         yield return ("intent", Intent);
         yield return ("data_class", DataClass);
         yield return ("reason", Reason);

@@ -41,9 +41,11 @@ internal sealed class AuditSinkAdapter : IAuditSink
             SpiffeId = entry.SpiffeId ?? Empty(entry.Request?.SpiffeId),
             Audiences = entry.Request is { Audiences.Count: > 0 } request ? request.Audiences : null,
             Jti = entry.Jti,
+            ProofJti = entry.ProofJti,
             Serial = entry.Serial,
             TtlSeconds = entry.TtlSeconds,
             Method = entry.Request?.Method,
+            HttpMethod = Empty(entry.HttpMethod),
             Intent = Empty(entry.Request?.Intent),
             DataClass = Empty(entry.Request?.DataClass),
             Decision = entry.Allowed switch
