@@ -38,7 +38,7 @@ internal sealed class RunCommand : AgentCommand
         var agent = configuration.Agent;
         var dataDirectory = Path.GetFullPath(agent.DataDirectory);
         AgentLog.AgentStarting(logger, AgentHostFactory.Version, agent.TrustDomain.Name, agent.ServerAddress, agent.ServerPort, dataDirectory);
-        if (configuration.AdminSocketPath is { Length: > 0 } adminSocketPath)
+        if (configuration.AdminSocketPath is { Length: > 0 } adminSocketPath && configuration.Tasks is not { Enabled: true })
         {
             AgentLog.AdminApiNotServed(logger, adminSocketPath);
         }

@@ -20,7 +20,7 @@ internal static class AgentConfigLoader
 
     private static readonly ConfigLocation CommandLine = new("<command line>", 0, 0);
 
-    private static readonly string[] TopLevelKeys = ["agent", "plugins", "telemetry", "health_checks"];
+    private static readonly string[] TopLevelKeys = ["agent", "plugins", "telemetry", "health_checks", "tasks"];
 
     private static readonly string[] AgentKeys =
     [
@@ -91,6 +91,7 @@ internal static class AgentConfigLoader
         var nodeAndKeys = plugins is null ? null : BindPlugins(plugins, options, errors);
         var healthChecks = root.GetSection("health_checks") is { } health ? BindHealthChecks(health) : new HealthCheckSettings();
         var prometheus = root.GetSection("telemetry") is { } telemetry ? BindTelemetry(telemetry) : null;
+        var tasks = root.GetSection("tasks") is { } tasksBlock ? TaskConfigBinder.Bind(tasksBlock, options, adminSocketPath) : null;
 
         if (agent is not null)
         {
@@ -104,7 +105,7 @@ internal static class AgentConfigLoader
                 }
             }
 
-            CheckAdminSocket(agent, endpoint.SocketPath, adminSocketPath);
+            CheckAdminSocket(agent, endpoint.SocketPath, tasks is { Enabled: true } ? tasks.Admin.SocketPath : adminSocketPath);
         }
 
         if (errors.Items.Count > 0 || nodeAndKeys is null)
@@ -123,6 +124,7 @@ internal static class AgentConfigLoader
             UnixAttestor = nodeAndKeys.Value.Unix,
             HealthChecks = healthChecks,
             Prometheus = prometheus,
+            Tasks = tasks,
         };
     }
 

@@ -13,8 +13,14 @@ internal sealed class AgentConfiguration
     /// <summary>The Workload API endpoint's options.</summary>
     public required WorkloadEndpointOptions Endpoint { get; init; }
 
-    /// <summary>[<c>admin_socket_path</c>] Accepted for compatibility; <c>spiffe-agent</c> serves no admin API yet.</summary>
+    /// <summary>
+    /// [<c>admin_socket_path</c>] The admin socket; served (with the <c>Tasks</c> service) when task-bound identities
+    /// are enabled, otherwise accepted for compatibility only.
+    /// </summary>
     public string? AdminSocketPath { get; init; }
+
+    /// <summary>The <c>tasks</c> block; null when absent.</summary>
+    public TaskSettings? Tasks { get; init; }
 
     /// <summary>[<c>log_level</c>].</summary>
     public AgentLogLevel LogLevel { get; init; } = AgentLogLevel.Info;

@@ -12,16 +12,20 @@ using Spiffe.Agent.Attestation.Proc;
 using Spiffe.Agent.Configuration;
 using Spiffe.Agent.Core;
 using Spiffe.Agent.Core.Attestation;
+using Spiffe.Agent.Core.Tasks;
 using Spiffe.Agent.Endpoints;
 using Spiffe.Agent.Endpoints.Diagnostics;
+using Spiffe.Agent.Endpoints.Tasks;
 using Spiffe.Agent.ServerApi;
+using Spiffe.Agent.Tasks.Integration;
 
 namespace Spiffe.Agent.Hosting;
 
 /// <summary>
 /// The composition root of <c>spiffe-agent run</c>: the back end (node attestation, sync, caches), the server client,
-/// workload attestation, the Workload API endpoint (opened after the first sync), and the optional health-check and
-/// Prometheus listeners, all in one generic host that stops on Ctrl+C or SIGTERM.
+/// workload attestation, the Workload API endpoint (opened after the first sync), task-bound identities (the <c>tasks</c>
+/// block: leases, the <c>task</c> attestor, policy, audit, revocation, the admin socket), and the optional health-check
+/// and Prometheus listeners, all in one generic host that stops on Ctrl+C or SIGTERM.
 /// </summary>
 internal static class AgentHostFactory
 {
@@ -50,6 +54,13 @@ internal static class AgentHostFactory
         services.AddSpireServerApi();
         AddWorkloadAttestation(services, configuration);
         services.AddWorkloadEndpoint(configuration.Endpoint);
+        if (configuration.Tasks is { Enabled: true } tasks)
+        {
+            services.AddTaskIdentityCore(tasks.Identity);
+            services.AddTaskServerApi();
+            services.AddTasks(tasks.Tasks, tasks.Policy, tasks.Audit, configuration.Agent.TrustDomain);
+            services.AddTaskEndpoints(tasks.Endpoint, tasks.Admin);
+        }
 
         if (configuration.HealthChecks.ListenerEnabled)
         {
@@ -79,6 +90,14 @@ internal static class AgentHostFactory
         {
             services.AddSingleton<IWorkloadAttestor>(sp => new MeteredWorkloadAttestor(
                 CreateAttestor(kind, sp),
+                sp.GetRequiredService<WorkloadApiMetrics>(),
+                sp.GetRequiredService<TimeProvider>()));
+        }
+
+        if (configuration.Tasks is { Enabled: true })
+        {
+            services.AddSingleton<IWorkloadAttestor>(sp => new MeteredWorkloadAttestor(
+                sp.GetRequiredService<TaskWorkloadAttestor>(),
                 sp.GetRequiredService<WorkloadApiMetrics>(),
                 sp.GetRequiredService<TimeProvider>()));
         }

@@ -6,13 +6,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spiffe.Agent.Configuration;
 using Spiffe.Agent.Endpoints.Hosting;
+using Spiffe.Agent.Tasks.Policy;
 
 namespace Spiffe.Agent.Hosting;
 
 /// <summary>
 /// SPIRE's <c>health_checks</c> HTTP listener: <c>ready</c> is 200 when the Workload API socket is open and a loopback
 /// <c>FetchX509Bundles</c> does not fail with <c>Unavailable</c> (or time out), else 500; <c>live</c> is 200 while the
-/// agent is still starting and then the same as ready. Both answer with a small JSON document.
+/// agent is still starting and then the same as ready. With task-bound identities, ready also requires every policy file
+/// to be loaded, and the document reports the policy status. Both answer with a small JSON document.
 /// </summary>
 internal sealed class HealthCheckListener : IHostedService, IAsyncDisposable
 {
@@ -20,11 +22,13 @@ internal sealed class HealthCheckListener : IHostedService, IAsyncDisposable
     private readonly WorkloadEndpointServer _endpoint;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<HealthCheckListener> _logger;
+    private readonly PolicyEngine? _policies;
     private WebApplication? _app;
 
-    /// <summary>Creates the listener.</summary>
-    public HealthCheckListener(HealthCheckSettings settings, WorkloadEndpointServer endpoint, ILoggerFactory loggerFactory)
+    /// <summary>Creates the listener; with <paramref name="policies"/> (task-bound identities), ready also needs healthy policies.</summary>
+    public HealthCheckListener(HealthCheckSettings settings, WorkloadEndpointServer endpoint, ILoggerFactory loggerFactory, PolicyEngine? policies = null)
     {
+        _policies = policies;
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
         _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
@@ -75,7 +79,8 @@ internal sealed class HealthCheckListener : IHostedService, IAsyncDisposable
     {
         var started = _endpoint.IsListening;
         var status = started ? await _endpoint.Probe.FetchX509BundlesAsync(context.RequestAborted) : StatusCode.Unavailable;
-        var ready = started && status is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded);
+        var policy = _policies?.Status;
+        var ready = started && status is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded) && (policy?.IsHealthy ?? true);
         var ok = live ? (!started || ready) : ready;
         context.Response.StatusCode = ok ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError;
         context.Response.ContentType = "application/json";
@@ -88,6 +93,21 @@ internal sealed class HealthCheckListener : IHostedService, IAsyncDisposable
                 ["workload_api"] = started ? status.ToString() : "not started",
             },
         };
+        if (policy is not null)
+        {
+            body["policy"] = new Dictionary<string, object?>
+            {
+                ["healthy"] = policy.IsHealthy,
+                ["directory_error"] = policy.DirectoryError,
+                ["files"] = policy.Files.Select(f => new Dictionary<string, object?>
+                {
+                    ["path"] = f.File,
+                    ["state"] = f.State.ToString(),
+                    ["error"] = f.Error,
+                }).ToList(),
+            };
+        }
+
         await JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
     }
 }
