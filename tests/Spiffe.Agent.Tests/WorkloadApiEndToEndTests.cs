@@ -317,6 +317,41 @@ public sealed class WorkloadApiEndToEndTests
     }
 
     [Test]
+    public async Task Sidecar_OneShotHelperConfig_WritesSvidKeyBundleAndJwtFiles()
+    {
+        // Arrange
+        const int uid = 1009;
+        await EnsureEntriesAsync(uid, "/sidecar");
+        var certs = _directory.Combine("sidecar-certs");
+        Directory.CreateDirectory(certs);
+        File.SetUnixFileMode(certs, (UnixFileMode)0b111_111_111);
+        var config = _directory.Combine("helper.conf");
+        await File.WriteAllTextAsync(config, $$"""
+            agent_address = "unix://{{_agent.SocketPath}}"
+            cert_dir = "{{certs}}"
+            svid_file_name = "svid.pem"
+            svid_key_file_name = "svid_key.pem"
+            svid_bundle_file_name = "bundle.pem"
+            jwt_svids = [{ jwt_audience = "sidecar-audience", jwt_svid_file_name = "jwt.token" }]
+            jwt_bundle_file_name = "jwt_bundle.json"
+            daemon_mode = false
+            timeout = "30s"
+            """).DefaultTimeout();
+
+        // Act
+        var (exitCode, output, error) = await ChildProcess.RunDotnetAsync(TestArtifacts.AgentDll, ["sidecar", "-config", config], uid);
+
+        // Assert
+        Assert.That(exitCode, Is.Zero, error + output);
+        var svid = Path.Combine(certs, "svid.pem");
+        var (verifyExit, verifyOutput) = await RunAsync("openssl", "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", Path.Combine(certs, "bundle.pem"), "-untrusted", svid, svid);
+        Assert.That(verifyExit, Is.Zero, verifyOutput);
+        Assert.That((await File.ReadAllTextAsync(Path.Combine(certs, "jwt.token")).DefaultTimeout()).Trim().Split('.'), Has.Length.EqualTo(3));
+        Assert.That(File.Exists(Path.Combine(certs, "svid_key.pem")), Is.True);
+        Assert.That(File.ReadAllText(Path.Combine(certs, "jwt_bundle.json")), Does.Contain("\"example.org\""));
+    }
+
+    [Test]
     public async Task Healthcheck_Cli_HealthyAgentAndMissingSocket()
     {
         // Act

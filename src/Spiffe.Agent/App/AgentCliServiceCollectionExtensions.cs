@@ -23,6 +23,14 @@ internal static class AgentCliServiceCollectionExtensions
         services.AddSingleton<ApiValidateCommand>();
         services.AddSingleton<ApiWatchCommand>();
         services.AddSingleton<ApiCommand>();
+        services.AddSingleton<TaskRunCommand>();
+        services.AddSingleton<TaskListCommand>();
+        services.AddSingleton<TaskShowCommand>();
+        services.AddSingleton<TaskEndCommand>();
+        services.AddSingleton<TaskCommand>();
+        services.AddSingleton<AuditVerifyCommand>();
+        services.AddSingleton<AuditCommand>();
+        services.AddSingleton<SidecarCommand>();
         services.AddSingleton(sp =>
         {
             var root = new RootCommand("spiffe-agent: a SPIFFE workload identity agent compatible with SPIRE");
@@ -30,6 +38,9 @@ internal static class AgentCliServiceCollectionExtensions
             root.Subcommands.Add(sp.GetRequiredService<ValidateCommand>());
             root.Subcommands.Add(sp.GetRequiredService<HealthcheckCommand>());
             root.Subcommands.Add(sp.GetRequiredService<ApiCommand>());
+            root.Subcommands.Add(sp.GetRequiredService<TaskCommand>());
+            root.Subcommands.Add(sp.GetRequiredService<AuditCommand>());
+            root.Subcommands.Add(sp.GetRequiredService<SidecarCommand>());
             return root;
         });
         return services;

@@ -28,8 +28,4 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 5006, EventName = "AgentStopped", Level = LogLevel.Information,
         Message = "spiffe-agent stopped")]
     public static partial void AgentStopped(ILogger logger);
-
-    [LoggerMessage(EventId = 5007, EventName = "SidecarFailed", Level = LogLevel.Error,
-        Message = "The sidecar stopped with an error")]
-    public static partial void SidecarFailed(ILogger logger, Exception exception);
 }
