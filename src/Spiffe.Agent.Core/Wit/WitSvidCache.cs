@@ -502,7 +502,7 @@ internal sealed class WitSvidCache : IWitSvidCache, IDisposable
         var bundles = _identities.GetWitBundles(subscription.Selectors);
         if (!subscription.WithSvids)
         {
-            subscription.Publish(new WitUpdate { Identities = [], HasEntries = entries.Count > 0, Bundles = bundles }, []);
+            subscription.Publish(new WitUpdate { Identities = [], Entries = entries, Bundles = bundles }, []);
             return;
         }
 
@@ -528,7 +528,7 @@ internal sealed class WitSvidCache : IWitSvidCache, IDisposable
             return;
         }
 
-        subscription.Publish(new WitUpdate { Identities = identities, HasEntries = entries.Count > 0, Bundles = bundles }, fingerprint);
+        subscription.Publish(new WitUpdate { Identities = identities, Entries = entries, Bundles = bundles }, fingerprint);
     }
 
     /// <summary>A cached credential and whether a proof was made with it since it was minted.</summary>

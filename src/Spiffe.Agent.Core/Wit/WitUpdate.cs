@@ -1,3 +1,4 @@
+using Spiffe.Agent.Core.Workload;
 using Spiffe.Core;
 
 namespace Spiffe.Agent.Core.Wit;
@@ -11,8 +12,11 @@ internal sealed class WitUpdate
     /// </summary>
     public required IReadOnlyList<WitIdentity> Identities { get; init; }
 
-    /// <summary>Whether the workload matches at least one entry (whether it is entitled to bundles).</summary>
-    public required bool HasEntries { get; init; }
+    /// <summary>
+    /// The entries the workload matches (ordered by entry ID, de-duplicated by hint), with or without a WIT yet: what it
+    /// is entitled to. Empty when it matches none.
+    /// </summary>
+    public required IReadOnlyList<RegistrationEntry> Entries { get; init; }
 
     /// <summary>
     /// The own trust domain's WIT bundle (without keys when the server publishes no WIT authorities) and those of the

@@ -12,6 +12,7 @@ using Spiffe.Agent.Endpoints.Diagnostics;
 using Spiffe.Agent.Endpoints.Interceptors;
 using Spiffe.Agent.Endpoints.Services;
 using Spiffe.Agent.Endpoints.Tasks;
+using Spiffe.Agent.Endpoints.Wit;
 
 namespace Spiffe.Agent.Endpoints.Hosting;
 
@@ -19,7 +20,7 @@ namespace Spiffe.Agent.Endpoints.Hosting;
 /// The Workload API socket: Kestrel on a Unix socket, HTTP/2 without TLS (clients use h2c with prior knowledge),
 /// with the caller-tracking connection middleware and, in this order, the metrics, security-header, request-field and
 /// attestation interceptors (then the task policy interceptor, with task-bound identities) in front of
-/// <c>SpiffeWorkloadAPI</c>; <c>grpc.health.v1.Health</c>, gRPC reflection (and the revocation stream) on the same
+/// <c>SpiffeWorkloadAPI</c> (and of the signing oracle, with WIT-SVIDs); <c>grpc.health.v1.Health</c>, gRPC reflection (and the revocation stream) on the same
 /// socket. Runs as its own small web host so that it can be opened after the agent is ready.
 /// </summary>
 internal sealed class WorkloadEndpointServer : IAsyncDisposable
@@ -33,12 +34,14 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<WorkloadEndpointServer> _logger;
     private readonly TaskEndpointServices? _tasks;
+    private readonly WitEndpointServices? _wit;
     private WebApplication? _app;
 
     /// <summary>
     /// Creates the server; nothing is bound until <see cref="StartAsync"/>. With <paramref name="tasks"/> (task-bound
     /// identities enabled) the per-request policy runs after attestation, task credentials are checked, recorded and
-    /// audited, and <c>spiffe.agent.revocation.v1.Revocation</c> is served on the same socket.
+    /// audited, and <c>spiffe.agent.revocation.v1.Revocation</c> is served on the same socket. With <paramref name="wit"/>
+    /// the WIT-SVID methods are served and the signing oracle <c>spiffe.agent.proof.v1.WorkloadProof</c> is on the socket.
     /// </summary>
     public WorkloadEndpointServer(
         WorkloadEndpointOptions options,
@@ -48,9 +51,11 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
         WorkloadApiMetrics metrics,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
-        TaskEndpointServices? tasks = null)
+        TaskEndpointServices? tasks = null,
+        WitEndpointServices? wit = null)
     {
         _tasks = tasks;
+        _wit = wit;
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _cache = cache ?? throw new ArgumentNullException(nameof(cache));
         _attestation = attestation ?? throw new ArgumentNullException(nameof(attestation));
@@ -151,6 +156,13 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
             services.AddSingleton<TaskIssuance>();
         }
 
+        if (_wit is not null)
+        {
+            services.AddSingleton(_wit);
+            services.AddSingleton<WitIssuance>();
+            services.AddSingleton<WitStreams>();
+        }
+
         services.AddRoutingCore();
         services.AddGrpc(grpc =>
         {
@@ -185,6 +197,11 @@ internal sealed class WorkloadEndpointServer : IAsyncDisposable
         if (_tasks is not null)
         {
             app.MapGrpcService<RevocationService>();
+        }
+
+        if (_wit is not null)
+        {
+            app.MapGrpcService<WorkloadProofService>();
         }
 
         app.MapGrpcReflectionService();

@@ -5,6 +5,7 @@ using Spiffe.Agent.Core.Workload;
 using Spiffe.Agent.Endpoints.Diagnostics;
 using Spiffe.Agent.Endpoints.Interceptors;
 using Spiffe.Agent.Endpoints.Tasks;
+using Spiffe.Agent.Endpoints.Wit;
 using Spiffe.Core;
 using Spiffe.WorkloadApi.Proto;
 
@@ -24,16 +25,26 @@ internal sealed class WorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloadAPIBa
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<WorkloadApiService> _logger;
     private readonly TaskIssuance? _taskIssuance;
+    private readonly WitStreams? _witStreams;
 
-    /// <summary>Creates the service; <paramref name="taskIssuance"/> is null when task-bound identities are disabled.</summary>
+    /// <summary>
+    /// Creates the service; <paramref name="taskIssuance"/> is null when task-bound identities are disabled, and
+    /// <paramref name="witStreams"/> when WIT-SVIDs are not configured (the WIT methods then answer <c>Unimplemented</c>).
+    /// </summary>
     public WorkloadApiService(
-        IWorkloadIdentityCache cache, WorkloadEndpointOptions options, TimeProvider timeProvider, ILogger<WorkloadApiService> logger, TaskIssuance? taskIssuance = null)
+        IWorkloadIdentityCache cache,
+        WorkloadEndpointOptions options,
+        TimeProvider timeProvider,
+        ILogger<WorkloadApiService> logger,
+        TaskIssuance? taskIssuance = null,
+        WitStreams? witStreams = null)
     {
         _cache = cache ?? throw new ArgumentNullException(nameof(cache));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _taskIssuance = taskIssuance;
+        _witStreams = witStreams;
     }
 
     /// <inheritdoc />
@@ -186,11 +197,13 @@ internal sealed class WorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloadAPIBa
 
     /// <inheritdoc />
     public override Task FetchWITSVID(WITSVIDRequest request, IServerStreamWriter<WITSVIDResponse> responseStream, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "FetchWITSVID is not implemented"));
+        _witStreams?.FetchWitSvidAsync(request, responseStream, context)
+        ?? throw new RpcException(new Status(StatusCode.Unimplemented, "FetchWITSVID is not implemented"));
 
     /// <inheritdoc />
     public override Task FetchWITBundles(WITBundlesRequest request, IServerStreamWriter<WITBundlesResponse> responseStream, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "FetchWITBundles is not implemented"));
+        _witStreams?.FetchWitBundlesAsync(responseStream, context)
+        ?? throw new RpcException(new Status(StatusCode.Unimplemented, "FetchWITBundles is not implemented"));
 
     private static X509SVIDResponse ToX509SvidResponse(WorkloadUpdate update, IReadOnlyList<WorkloadIdentity> identities)
     {

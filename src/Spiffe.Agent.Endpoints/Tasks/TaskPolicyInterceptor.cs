@@ -3,6 +3,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Spiffe.Agent.Core.Tasks;
 using Spiffe.Agent.Endpoints.Interceptors;
+using Spiffe.Proto.Agent.Proof.V1;
 using Spiffe.WorkloadApi.Proto;
 
 namespace Spiffe.Agent.Endpoints.Tasks;
@@ -66,6 +67,8 @@ internal sealed class TaskPolicyInterceptor : Interceptor
     {
         JWTSVIDRequest jwt => ([.. jwt.Audience], jwt.SpiffeId),
         ValidateJWTSVIDRequest validate => ([validate.Audience], string.Empty),
+        WITSVIDRequest wit => ([], wit.SpiffeId),
+        CreateProofRequest proof => ([proof.TargetUri], proof.SpiffeId),
         _ => ([], string.Empty),
     };
 
