@@ -1,0 +1,3 @@
+using Spiffe.Agent.Benchmarks;
+
+return await AgentLoad.MainAsync(args);
