@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Spiffe.WorkloadApi;
 using Spiffe.WorkloadApi.AspNetCore;
 
@@ -26,6 +27,7 @@ public static class JwtApiServer
     public static WebApplication Build(JwtSource source, string audience, string url)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // no line per request
         builder.WebHost.UseUrls(url);
 
         // The whole SPIFFE part: `Authorization: Bearer <JWT-SVID>` is accepted when the token is signed by a key of

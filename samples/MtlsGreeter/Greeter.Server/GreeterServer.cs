@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Logging;
 using Spiffe.Core;
 using Spiffe.WorkloadApi;
 using Spiffe.WorkloadApi.AspNetCore;
@@ -41,6 +42,7 @@ public static class GreeterServer
     public static WebApplication Build(X509Source source, SpiffeId allowedClient, IPEndPoint endpoint)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // no line per request
 
         // The whole SPIFFE part: every TLS handshake presents the source's current SVID, requires the client's,
         // verifies it against the trust bundle and lets only `allowedClient` in. Rotation needs no restart.
