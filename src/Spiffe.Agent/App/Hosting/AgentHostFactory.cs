@@ -13,17 +13,21 @@ using Spiffe.Agent.Configuration;
 using Spiffe.Agent.Core;
 using Spiffe.Agent.Core.Attestation;
 using Spiffe.Agent.Core.Tasks;
+using Spiffe.Agent.Core.Wit;
 using Spiffe.Agent.Endpoints;
 using Spiffe.Agent.Endpoints.Diagnostics;
 using Spiffe.Agent.Endpoints.Tasks;
+using Spiffe.Agent.Endpoints.Wit;
 using Spiffe.Agent.ServerApi;
+using Spiffe.Agent.ServerApi.Wit;
 using Spiffe.Agent.Tasks.Integration;
 
 namespace Spiffe.Agent.Hosting;
 
 /// <summary>
 /// The composition root of <c>spiffe-agent run</c>: the back end (node attestation, sync, caches), the server client,
-/// workload attestation, the Workload API endpoint (opened after the first sync), task-bound identities (the <c>tasks</c>
+/// workload attestation, the Workload API endpoint (opened after the first sync) with WIT-SVIDs and the signing oracle
+/// (served once the server publishes WIT authorities), task-bound identities (the <c>tasks</c>
 /// block: leases, the <c>task</c> attestor, policy, audit, revocation, the admin socket), and the optional health-check
 /// and Prometheus listeners, all in one generic host that stops on Ctrl+C or SIGTERM.
 /// </summary>
@@ -54,6 +58,9 @@ internal static class AgentHostFactory
         services.AddSpireServerApi();
         AddWorkloadAttestation(services, configuration);
         services.AddWorkloadEndpoint(configuration.Endpoint);
+        services.AddWitServerApi();
+        services.AddWitCore(new WitOptions());
+        services.AddWitEndpoint();
         if (configuration.Tasks is { Enabled: true } tasks)
         {
             services.AddTaskIdentityCore(tasks.Identity);
