@@ -19,7 +19,7 @@ namespace Spiffe.Server.Tests.Infrastructure;
 internal sealed class TestAgent
 {
     private readonly TestServer _server;
-    private readonly X509Certificate2Collection _trustAnchors;
+    private X509Certificate2Collection _trustAnchors;
 
     /// <summary>Creates an agent that trusts <paramref name="trustAnchors"/>.</summary>
     public TestAgent(TestServer server, X509Certificate2Collection trustAnchors)
@@ -27,6 +27,9 @@ internal sealed class TestAgent
         _server = server;
         _trustAnchors = trustAnchors;
     }
+
+    /// <summary>Replaces the trusted roots, as an agent does after fetching the bundle.</summary>
+    public void UpdateTrustAnchors(X509Certificate2Collection trustAnchors) => _trustAnchors = trustAnchors;
 
     /// <summary>The current SVID (leaf with private key), after attestation.</summary>
     public X509Certificate2? Svid { get; private set; }
