@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Grpc.Core;
-using Spiffe.Agent.Tasks;
+using TaskLauncher = Spiffe.Agent.Tasks.TaskLauncher;
 using Spiffe.Agent.Tasks.Linux;
 using Spiffe.Configuration;
 using Spiffe.Proto.Agent.Task.V1;
@@ -104,7 +104,7 @@ internal sealed class TaskRunCommand : AgentCommand
         }
     }
 
-    private static async Task EndAsync(TasksClient client, string taskId)
+    private static async System.Threading.Tasks.Task EndAsync(TasksClient client, string taskId)
     {
         try
         {
