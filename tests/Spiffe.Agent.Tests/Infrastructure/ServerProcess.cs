@@ -13,7 +13,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly TestDirectory _directory;
     private ChildProcess? _process;
 
-    public ServerProcess(TestDirectory directory)
+    public ServerProcess(TestDirectory directory, string extraServerSettings = "")
     {
         _directory = directory;
         Port = FreePort.Next();
@@ -33,6 +33,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
                 ca_ttl = "24h"
                 default_x509_svid_ttl = "1h"
                 default_jwt_svid_ttl = "5m"
+                {{extraServerSettings}}
             }
 
             plugins {
@@ -110,9 +111,14 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return TokenLine().Match(output) is { Success: true } match ? match.Groups[1].Value : throw new InvalidOperationException("no token in: " + output);
     }
 
-    public async Task<string> CreateEntryAsync(string parentId, string spiffeId, IEnumerable<string> selectors, int? x509SvidTtl = null, int? jwtSvidTtl = null, string? hint = null)
+    public async Task<string> CreateEntryAsync(string parentId, string spiffeId, IEnumerable<string> selectors, int? x509SvidTtl = null, int? jwtSvidTtl = null, string? hint = null, bool admin = false)
     {
         List<string> arguments = ["entry", "create", "-parentID", parentId, "-spiffeID", spiffeId];
+        if (admin)
+        {
+            arguments.Add("-admin");
+        }
+
         foreach (var selector in selectors)
         {
             arguments.AddRange(["-selector", selector]);
