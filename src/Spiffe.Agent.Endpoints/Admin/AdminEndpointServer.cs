@@ -14,13 +14,15 @@ namespace Spiffe.Agent.Endpoints.Admin;
 
 /// <summary>
 /// The admin socket: its own Kestrel Unix listener (HTTP/2 without TLS) serving <c>spiffe.agent.task.v1.Tasks</c>. The
-/// socket's directory is created if missing and made 0700 (0750 when <c>allowed_uids</c> names non-root users, who
-/// reach it through the directory's group); every call is checked against the caller's peer-credential UID.
+/// socket's directory is created if missing and made 0700 and the socket 0600 (0750 and 0660 when <c>allowed_uids</c>
+/// names non-root users, who reach it through the group); every call is checked against the caller's peer-credential UID.
 /// </summary>
 internal sealed class AdminEndpointServer : IAsyncDisposable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerAndGroup = OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+    private const UnixFileMode SocketOwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode SocketOwnerAndGroup = SocketOwnerOnly | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
 
     private readonly AdminEndpointOptions _options;
     private readonly ITaskControl _control;
@@ -45,6 +47,8 @@ internal sealed class AdminEndpointServer : IAsyncDisposable
     /// <summary>The socket path served.</summary>
     public string SocketPath => _options.SocketPath;
 
+    private bool NonRootAllowed => _options.AllowedUids.Any(uid => uid != 0);
+
     /// <summary>Prepares the directory (mode) and socket file, binds and starts serving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +61,7 @@ internal sealed class AdminEndpointServer : IAsyncDisposable
         Directory.CreateDirectory(directory);
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(directory, _options.AllowedUids.Any(uid => uid != 0) ? OwnerAndGroup : OwnerOnly);
+            File.SetUnixFileMode(directory, NonRootAllowed ? OwnerAndGroup : OwnerOnly);
         }
 
         UnixSocketFile.PrepareForBind(_options.SocketPath, _logger);
@@ -73,6 +77,11 @@ internal sealed class AdminEndpointServer : IAsyncDisposable
         }
 
         _app = app;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_options.SocketPath, NonRootAllowed ? SocketOwnerAndGroup : SocketOwnerOnly);
+        }
+
         TaskEndpointsLog.AdminEndpointStarted(_logger, _options.SocketPath);
     }
 
