@@ -7,51 +7,13 @@ using Spiffe.Server.Config;
 namespace Spiffe.Server.Ca;
 
 /// <summary>
-/// Builds X509-SVIDs and CA certificates with exactly the extensions the SPIFFE X509-SVID profile requires
-/// (spec checklist X-1…X-17); <see cref="CertificateRequest"/> adds none on its own.
+/// Builds CA certificates with exactly the extensions the SPIFFE signing-certificate profile requires (spec
+/// checklist X-12…X-17; <see cref="CertificateRequest"/> adds none on its own). Leaves: <see cref="LeafBuilder"/>.
 /// </summary>
 internal static class CertificateTemplates
 {
     /// <summary>How far notBefore is set before the signing time, as SPIRE does (clock skew).</summary>
     public static readonly TimeSpan Backdate = TimeSpan.FromSeconds(10);
-
-    private static readonly OidCollection ServerAndClientAuth =
-    [
-        new Oid("1.3.6.1.5.5.7.3.1"),
-        new Oid("1.3.6.1.5.5.7.3.2"),
-    ];
-
-    /// <summary>
-    /// Signs a leaf X509-SVID for <paramref name="subjectKey"/>: subject C=US, O=SPIRE, x500UniqueIdentifier=random;
-    /// one URI SAN (the ID) plus DNS SANs; basicConstraints CA:false (critical); keyUsage digitalSignature plus
-    /// keyAgreement (EC) or keyEncipherment (RSA) (critical); EKU serverAuth+clientAuth; SKI; AKI = issuer SKI.
-    /// </summary>
-    public static X509Certificate2 CreateLeaf(
-        PublicKey subjectKey,
-        SpiffeId id,
-        IEnumerable<string> dnsNames,
-        X509Certificate2 issuer,
-        AsymmetricAlgorithm issuerKey,
-        DateTimeOffset notBefore,
-        DateTimeOffset notAfter)
-    {
-        ArgumentNullException.ThrowIfNull(subjectKey);
-        ArgumentNullException.ThrowIfNull(issuer);
-        var names = new X500DistinguishedNameBuilder();
-        names.AddCountryOrRegion("US");
-        names.AddOrganizationName("SPIRE");
-        names.Add("2.5.4.45", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), UniversalTagNumber.UTF8String);
-        var request = new CertificateRequest(names.Build(), subjectKey, HashFor(issuerKey), PaddingFor(issuerKey));
-        var usage = X509KeyUsageFlags.DigitalSignature
-            | (subjectKey.Oid.Value == "1.2.840.113549.1.1.1" ? X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.KeyAgreement);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(ServerAndClientAuth, false));
-        request.CertificateExtensions.Add(SanEncoder.Create(id, dnsNames));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(subjectKey, false));
-        request.CertificateExtensions.Add(AuthorityKeyId(issuer));
-        return request.Create(issuer.SubjectName, Generator(issuerKey), notBefore, Cap(notAfter, issuer), SerialNumbers.New());
-    }
 
     /// <summary>
     /// Creates a CA certificate for <paramref name="subjectKey"/>: self-signed when <paramref name="issuer"/> is

@@ -17,6 +17,7 @@ internal sealed class CredentialSigner
     private readonly CaManager _ca;
     private readonly ServerConfig _config;
     private readonly TimeProvider _timeProvider;
+    private volatile CachedBuilder? _builder;
 
     /// <summary>Creates the signer.</summary>
     public CredentialSigner(CaManager ca, ServerConfig config, TimeProvider timeProvider)
@@ -26,28 +27,12 @@ internal sealed class CredentialSigner
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
     }
 
-    /// <summary>The public key of a PKCS#10 request after verifying its self-signature.</summary>
+    /// <summary>The public key of a PKCS#10 request after verifying its self-signature (see <see cref="CsrParser"/>).</summary>
     /// <exception cref="CryptographicException">The CSR is malformed or its signature does not verify.</exception>
     public static PublicKey PublicKeyFromCsr(byte[] csr)
     {
         ArgumentNullException.ThrowIfNull(csr);
-        if (csr.Length == 0)
-        {
-            throw new CryptographicException("CSR is empty");
-        }
-
-        var request = CertificateRequest.LoadSigningRequest(
-            csr,
-            HashAlgorithmName.SHA256,
-            CertificateRequestLoadOptions.Default,
-            RSASignaturePadding.Pkcs1);
-        var oid = request.PublicKey.Oid.Value;
-        if (oid is not ("1.2.840.10045.2.1" or "1.2.840.113549.1.1.1"))
-        {
-            throw new CryptographicException("CSR key type is not supported (EC or RSA only)");
-        }
-
-        return request.PublicKey;
+        return CsrParser.Parse(csr);
     }
 
     /// <summary>Signs an X509-SVID for <paramref name="publicKey"/>; <paramref name="ttl"/> zero means the default.</summary>
@@ -57,11 +42,18 @@ internal sealed class CredentialSigner
         var ca = _ca.ActiveX509CA;
         var key = ca.Key ?? throw new InvalidOperationException("active CA has no key");
         var now = _timeProvider.GetUtcNow();
-        var notAfter = now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultX509SvidTtl);
-        var leaf = CertificateTemplates.CreateLeaf(publicKey, id, dnsNames, ca.Certificate, key, now - CertificateTemplates.Backdate, notAfter);
-        var chain = new List<byte[]>(1 + ca.ChainAfterLeaf.Count) { leaf.RawData };
+        var notAfter = Truncate(Cap(now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultX509SvidTtl), ca.NotAfter));
+        var builder = _builder;
+        if (builder is null || builder.KeyId != ca.KeyId)
+        {
+            builder = new CachedBuilder(ca.KeyId, new LeafBuilder(ca.Certificate, key));
+            _builder = builder;
+        }
+
+        var (der, serial) = builder.Builder.Build(publicKey, id, dnsNames, now - CertificateTemplates.Backdate, notAfter);
+        var chain = new List<byte[]>(1 + ca.ChainAfterLeaf.Count) { der };
         chain.AddRange(ca.ChainAfterLeaf.Select(c => c.RawData));
-        return new X509SvidResult(leaf, chain, new DateTimeOffset(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero), SerialNumbers.ToDecimal(leaf));
+        return new X509SvidResult(chain, notAfter, SerialNumbers.ToDecimal(serial));
     }
 
     /// <summary>
@@ -124,6 +116,9 @@ internal sealed class CredentialSigner
 
     private static DateTimeOffset Cap(DateTimeOffset value, DateTimeOffset limit) => value > limit ? limit : value;
 
+    private static DateTimeOffset Truncate(DateTimeOffset value) =>
+        new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+
     private static string NewJti() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     private static JwtSvidResult Sign(SigningKeySlot slot, string type, DateTimeOffset now, DateTimeOffset expires, Action<Utf8JsonWriter> claims)
@@ -154,4 +149,6 @@ internal sealed class CredentialSigner
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    private sealed record CachedBuilder(string KeyId, LeafBuilder Builder);
 }
