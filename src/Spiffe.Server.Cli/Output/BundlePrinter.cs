@@ -10,7 +10,8 @@ namespace Spiffe.Server.Cli.Output;
 
 /// <summary>
 /// Prints bundles in the <c>-format</c> spire-server offers: <c>pem</c> (the X.509 authorities as CERTIFICATE
-/// blocks) or <c>spiffe</c> (the SPIFFE bundle JWKS, indented four spaces).
+/// blocks) or <c>spiffe</c> (the SPIFFE bundle JWKS with <c>x509-svid</c>, <c>jwt-svid</c> and <c>wit-svid</c> keys,
+/// indented four spaces).
 /// </summary>
 internal static class BundlePrinter
 {
@@ -71,7 +72,8 @@ internal static class BundlePrinter
         {
             var x509 = bundle.X509Authorities.Select(a => X509CertificateLoader.LoadCertificate(a.Asn1.Span)).ToList();
             var jwt = bundle.JwtAuthorities.Select(k => KeyValuePair.Create(k.KeyId, PublicKey.CreateFromSubjectPublicKeyInfo(k.PublicKey.Span, out _)));
-            return new SpiffeBundle(TrustDomain.Parse(bundle.TrustDomain), x509, jwt)
+            var wit = bundle.WitAuthorities.Select(k => KeyValuePair.Create(k.KeyId, PublicKey.CreateFromSubjectPublicKeyInfo(k.PublicKey.Span, out _)));
+            return new SpiffeBundle(TrustDomain.Parse(bundle.TrustDomain), x509, jwt, wit)
             {
                 RefreshHint = bundle.RefreshHint > 0 ? TimeSpan.FromSeconds(bundle.RefreshHint) : null,
                 SequenceNumber = bundle.SequenceNumber > 0 ? bundle.SequenceNumber : null,

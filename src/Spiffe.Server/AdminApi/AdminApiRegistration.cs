@@ -21,6 +21,7 @@ internal static class AdminApiRegistration
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton<AdminAuthorizer>();
+        services.AddSingleton<TaskGrants>();
         services.AddSingleton<EntryAdminService>();
         services.AddSingleton<AgentAdminService>();
         services.AddSingleton<BundleAdminService>();

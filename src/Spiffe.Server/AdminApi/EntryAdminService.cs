@@ -9,7 +9,8 @@ namespace Spiffe.Server.AdminApi;
 
 /// <summary>
 /// The admin half of <c>spire.api.server.entry.v1.Entry</c>: count, list, get, and batch create/update/delete of
-/// registration entries. Batch items succeed or fail on their own; a refused item changes nothing.
+/// registration entries. Batch items succeed or fail on their own; a refused item changes nothing. A caller holding a
+/// task grant gets a per-item <c>PermissionDenied</c> for each change outside its <see cref="TaskGrantScope"/>.
 /// </summary>
 internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
 {
@@ -95,11 +96,11 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        await this.authorizer.AuthorizeAsync(context);
+        var scope = await this.authorizer.AuthorizeEntryChangeAsync(context);
         var response = new EntryApi.BatchCreateEntryResponse();
         foreach (var item in request.Entries)
         {
-            response.Results.Add(await this.CreateAsync(item, request.OutputMask, context.CancellationToken));
+            response.Results.Add(await this.CreateAsync(item, request.OutputMask, scope, context.CancellationToken));
         }
 
         return response;
@@ -110,11 +111,11 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        await this.authorizer.AuthorizeAsync(context);
+        var scope = await this.authorizer.AuthorizeEntryChangeAsync(context);
         var response = new EntryApi.BatchUpdateEntryResponse();
         foreach (var item in request.Entries)
         {
-            response.Results.Add(await this.UpdateAsync(item, request.InputMask, request.OutputMask, context.CancellationToken));
+            response.Results.Add(await this.UpdateAsync(item, request.InputMask, request.OutputMask, scope, context.CancellationToken));
         }
 
         return response;
@@ -125,11 +126,11 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        await this.authorizer.AuthorizeAsync(context);
+        var scope = await this.authorizer.AuthorizeEntryChangeAsync(context);
         var response = new EntryApi.BatchDeleteEntryResponse();
         foreach (var id in request.Ids)
         {
-            response.Results.Add(new EntryApi.BatchDeleteEntryResponse.Types.Result { Id = id, Status = await this.DeleteAsync(id, context.CancellationToken) });
+            response.Results.Add(new EntryApi.BatchDeleteEntryResponse.Types.Result { Id = id, Status = await this.DeleteAsync(id, scope, context.CancellationToken) });
         }
 
         return response;
@@ -137,7 +138,8 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 
-    private async Task<EntryApi.BatchCreateEntryResponse.Types.Result> CreateAsync(Types.Entry item, Types.EntryMask? outputMask, CancellationToken cancellationToken)
+    private async Task<EntryApi.BatchCreateEntryResponse.Types.Result> CreateAsync(
+        Types.Entry item, Types.EntryMask? outputMask, TaskGrantScope? scope, CancellationToken cancellationToken)
     {
         RegistrationEntry entry;
         try
@@ -147,6 +149,11 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
         catch (AdminValidationException ex)
         {
             return new() { Status = AdminStatus.Create(StatusCode.InvalidArgument, "failed to convert entry: " + ex.Message) };
+        }
+
+        if (scope?.CheckWrite(entry) is { } denied)
+        {
+            return new() { Status = AdminStatus.Create(StatusCode.PermissionDenied, denied) };
         }
 
         try
@@ -170,7 +177,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
     }
 
     private async Task<EntryApi.BatchUpdateEntryResponse.Types.Result> UpdateAsync(
-        Types.Entry item, Types.EntryMask? inputMask, Types.EntryMask? outputMask, CancellationToken cancellationToken)
+        Types.Entry item, Types.EntryMask? inputMask, Types.EntryMask? outputMask, TaskGrantScope? scope, CancellationToken cancellationToken)
     {
         try
         {
@@ -187,6 +194,11 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
             return new() { Status = AdminStatus.Create(StatusCode.NotFound, "entry not found") };
         }
 
+        if (scope?.CheckOwned(existing) is { } notOwned)
+        {
+            return new() { Status = AdminStatus.Create(StatusCode.PermissionDenied, notOwned) };
+        }
+
         RegistrationEntry entry;
         try
         {
@@ -195,6 +207,11 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
         catch (AdminValidationException ex)
         {
             return new() { Status = AdminStatus.Create(StatusCode.InvalidArgument, "failed to convert entry: " + ex.Message) };
+        }
+
+        if (scope?.CheckWrite(entry) is { } denied)
+        {
+            return new() { Status = AdminStatus.Create(StatusCode.PermissionDenied, denied) };
         }
 
         try
@@ -209,11 +226,25 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
         }
     }
 
-    private async Task<Types.Status> DeleteAsync(string id, CancellationToken cancellationToken)
+    private async Task<Types.Status> DeleteAsync(string id, TaskGrantScope? scope, CancellationToken cancellationToken)
     {
         if (id.Length == 0)
         {
             return AdminStatus.Create(StatusCode.InvalidArgument, "missing entry ID");
+        }
+
+        if (scope is not null)
+        {
+            var existing = await this.dataStore.GetEntryAsync(id, cancellationToken);
+            if (existing is null)
+            {
+                return AdminStatus.Create(StatusCode.NotFound, "entry not found");
+            }
+
+            if (scope.CheckOwned(existing) is { } denied)
+            {
+                return AdminStatus.Create(StatusCode.PermissionDenied, denied);
+            }
         }
 
         if (await this.dataStore.DeleteEntryAsync(id, cancellationToken) is null)

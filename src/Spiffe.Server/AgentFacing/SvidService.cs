@@ -10,11 +10,12 @@ using Spiffe.Server.DataStore;
 namespace Spiffe.Server.AgentFacing;
 
 /// <summary>
-/// Agent-facing part of <c>spire.api.server.svid.v1.SVID</c>: <c>BatchNewX509SVID</c> and <c>NewJWTSVID</c>. The
-/// SPIFFE ID, DNS names and TTL come from the authorized entry; only the CSR's public key is used, after its
-/// signature is verified. Batch results are index-aligned with per-item status.
+/// Agent-facing part of <c>spire.api.server.svid.v1.SVID</c>: <c>BatchNewX509SVID</c>, <c>NewJWTSVID</c> and
+/// <c>BatchNewWITSVID</c>. The SPIFFE ID, DNS names and TTL come from the authorized entry, and no SVID outlives the
+/// entry's <c>expires_at</c>; only the CSR's public key is used, after its signature is verified. Batch results are
+/// index-aligned with per-item status. The serials of admin entries' X509-SVIDs are recorded for task grants.
 /// </summary>
-internal sealed class SvidService : SVID.SVIDBase
+internal sealed partial class SvidService : SVID.SVIDBase
 {
     /// <summary>Most CSRs accepted in one batch.</summary>
     public const int MaxBatchSize = 1000;
@@ -23,12 +24,14 @@ internal sealed class SvidService : SVID.SVIDBase
     private readonly IDataStore _store;
     private readonly CredentialSigner _signer;
     private readonly CallerAuthorizer _authorizer;
+    private readonly IAdminSvidStore _adminSvids;
     private readonly ILogger _logger;
 
     /// <summary>Creates the service.</summary>
-    public SvidService(IDataStore store, CredentialSigner signer, CallerAuthorizer authorizer, ILogger<SvidService> logger)
+    public SvidService(IDataStore store, CredentialSigner signer, CallerAuthorizer authorizer, IAdminSvidStore adminSvids, ILogger<SvidService> logger)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
+        _adminSvids = adminSvids ?? throw new ArgumentNullException(nameof(adminSvids));
         _signer = signer ?? throw new ArgumentNullException(nameof(signer));
         _authorizer = authorizer ?? throw new ArgumentNullException(nameof(authorizer));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -57,6 +60,7 @@ internal sealed class SvidService : SVID.SVIDBase
             results.Length,
             new ParallelOptions { CancellationToken = context.CancellationToken },
             i => results[i] = SignOne(request.Params[i], authorized));
+        await RecordAdminSvidsAsync(request.Params, results, authorized, context.CancellationToken);
         var response = new BatchNewX509SVIDResponse();
         response.Results.AddRange(results);
         return response;
@@ -80,7 +84,7 @@ internal sealed class SvidService : SVID.SVIDBase
         var entry = (await _store.GetAuthorizedEntriesAsync(agent.Id, agent.Selectors, context.CancellationToken))
             .FirstOrDefault(e => e.Id == request.EntryId)
             ?? throw RpcErrors.Status(StatusCode.NotFound, NotAuthorized);
-        var token = _signer.SignJwtSvid(entry.SpiffeId, request.Audience, TimeSpan.FromSeconds(entry.JwtSvidTtl), entry.JwtSvidIncludeJti);
+        var token = _signer.SignJwtSvid(entry.SpiffeId, request.Audience, TimeSpan.FromSeconds(entry.JwtSvidTtl), entry.JwtSvidIncludeJti, EntryExpiry.Of(entry));
         return new NewJWTSVIDResponse
         {
             Svid = new JWTSVID
@@ -121,7 +125,7 @@ internal sealed class SvidService : SVID.SVIDBase
             return Failed(item.EntryId, StatusCode.InvalidArgument, "malformed CSR: " + ex.Message);
         }
 
-        var svid = _signer.SignX509Svid(publicKey, entry.SpiffeId, entry.DnsNames, TimeSpan.FromSeconds(entry.X509SvidTtl));
+        var svid = _signer.SignX509Svid(publicKey, entry.SpiffeId, entry.DnsNames, TimeSpan.FromSeconds(entry.X509SvidTtl), EntryExpiry.Of(entry));
         return new BatchNewX509SVIDResponse.Types.Result
         {
             Status = RpcErrors.ItemOk(),

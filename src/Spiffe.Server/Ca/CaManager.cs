@@ -223,7 +223,13 @@ internal sealed class CaManager : IDisposable
     {
         var keyId = NewKeyId(isWit ? "WIT-Signer-" : "JWT-Signer-");
         var key = _keys.GenerateKey(keyId, _config.EffectiveJwtKeyType);
-        return new SigningKeySlot(keyId, NewKid(), KeyFactory.PublicKeyDer(key), now, now + _config.CaTtl, key, SlotStatus.Prepared);
+        var kid = NewKid();
+        while (_journal.Jwt.Concat(_journal.Wit).Any(s => s.Kid == kid))
+        {
+            kid = NewKid();
+        }
+
+        return new SigningKeySlot(keyId, kid, KeyFactory.PublicKeyDer(key), now, now + _config.CaTtl, key, SlotStatus.Prepared);
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)

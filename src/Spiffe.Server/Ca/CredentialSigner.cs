@@ -10,7 +10,8 @@ namespace Spiffe.Server.Ca;
 
 /// <summary>
 /// Signs X509-SVIDs, JWT-SVIDs and WIT-SVIDs with the <see cref="CaManager"/>'s active generation. Validity:
-/// notBefore = now − 10 s, notAfter = now + TTL capped at the CA's (or key's) expiry.
+/// notBefore = now − 10 s, notAfter = now + TTL capped at the CA's (or key's) expiry and at the optional
+/// <c>expiresNoLaterThan</c> (the registration entry's <c>expires_at</c>).
 /// </summary>
 internal sealed class CredentialSigner
 {
@@ -27,6 +28,9 @@ internal sealed class CredentialSigner
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
     }
 
+    /// <summary>Whether WIT-SVIDs can be signed (the <c>wit-svid</c> feature flag is on and a WIT key is active).</summary>
+    public bool CanSignWitSvids => _ca.ActiveWitKey is not null;
+
     /// <summary>The public key of a PKCS#10 request after verifying its self-signature (see <see cref="CsrParser"/>).</summary>
     /// <exception cref="CryptographicException">The CSR is malformed or its signature does not verify.</exception>
     public static PublicKey PublicKeyFromCsr(byte[] csr)
@@ -36,13 +40,13 @@ internal sealed class CredentialSigner
     }
 
     /// <summary>Signs an X509-SVID for <paramref name="publicKey"/>; <paramref name="ttl"/> zero means the default.</summary>
-    public X509SvidResult SignX509Svid(PublicKey publicKey, SpiffeId id, IReadOnlyList<string> dnsNames, TimeSpan ttl)
+    public X509SvidResult SignX509Svid(PublicKey publicKey, SpiffeId id, IReadOnlyList<string> dnsNames, TimeSpan ttl, DateTimeOffset? expiresNoLaterThan = null)
     {
         ArgumentNullException.ThrowIfNull(publicKey);
         var ca = _ca.ActiveX509CA;
         var key = ca.Key ?? throw new InvalidOperationException("active CA has no key");
         var now = _timeProvider.GetUtcNow();
-        var notAfter = Truncate(Cap(now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultX509SvidTtl), ca.NotAfter));
+        var notAfter = Truncate(Cap(Cap(now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultX509SvidTtl), expiresNoLaterThan), ca.NotAfter));
         var builder = _builder;
         if (builder is null || builder.KeyId != ca.KeyId)
         {
@@ -60,12 +64,12 @@ internal sealed class CredentialSigner
     /// Signs a JWT-SVID: header <c>{alg, kid, typ:"JWT"}</c>; claims <c>sub</c>, <c>aud</c> (array), <c>exp</c>,
     /// <c>iat</c>, <c>iss</c> when <c>jwt_issuer</c> is set, and <c>jti</c> when <paramref name="includeJti"/>.
     /// </summary>
-    public JwtSvidResult SignJwtSvid(SpiffeId id, IReadOnlyList<string> audience, TimeSpan ttl, bool includeJti)
+    public JwtSvidResult SignJwtSvid(SpiffeId id, IReadOnlyList<string> audience, TimeSpan ttl, bool includeJti, DateTimeOffset? expiresNoLaterThan = null)
     {
         ArgumentNullException.ThrowIfNull(audience);
         var slot = _ca.ActiveJwtKey;
         var now = _timeProvider.GetUtcNow();
-        var expires = Cap(now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultJwtSvidTtl), slot.NotAfter);
+        var expires = Cap(Cap(now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultJwtSvidTtl), slot.NotAfter), expiresNoLaterThan);
         return Sign(slot, "JWT", now, expires, writer =>
         {
             writer.WriteStartArray("aud");
@@ -92,29 +96,33 @@ internal sealed class CredentialSigner
     }
 
     /// <summary>
-    /// Signs a WIT-SVID binding <paramref name="publicKeyJwk"/>: header <c>{alg, kid, typ:"wit+jwt"}</c>; claims
-    /// <c>sub</c>, <c>exp</c>, <c>iat</c>, <c>jti</c>, <c>cnf.jwk</c> (no <c>aud</c>).
+    /// Signs a WIT-SVID (SPIFFE WIT-SVID profile) binding <paramref name="confirmation"/>: header
+    /// <c>{alg, kid, typ:"wit+jwt"}</c> with the active WIT key; claims <c>cnf.jwk</c> (the workload's public key with
+    /// its proof <c>alg</c>), <c>exp</c>, <c>iat</c>, <c>jti</c> (128 random bits), <c>nbf</c> = <c>iat</c> and
+    /// <c>sub</c>; no <c>aud</c>. <paramref name="ttl"/> zero means <c>default_wit_svid_ttl</c>.
     /// </summary>
-    public JwtSvidResult SignWitSvid(SpiffeId id, Action<Utf8JsonWriter> publicKeyJwk, TimeSpan ttl)
+    /// <exception cref="InvalidOperationException">WIT-SVIDs are not enabled (no active WIT key).</exception>
+    public JwtSvidResult SignWitSvid(SpiffeId id, WitConfirmationKey confirmation, TimeSpan ttl, DateTimeOffset? expiresNoLaterThan = null)
     {
-        ArgumentNullException.ThrowIfNull(publicKeyJwk);
+        ArgumentNullException.ThrowIfNull(confirmation);
         var slot = _ca.ActiveWitKey ?? throw new InvalidOperationException("WIT-SVIDs are not enabled");
         var now = _timeProvider.GetUtcNow();
-        var expires = Cap(now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultX509SvidTtl), slot.NotAfter);
-        return Sign(slot, "wit+jwt", now, expires, writer =>
+        var expires = Cap(Cap(now + (ttl > TimeSpan.Zero ? ttl : _config.DefaultWitSvidTtl), slot.NotAfter), expiresNoLaterThan);
+        return Sign(slot, WitSvid.MediaType, now, expires, writer =>
         {
             writer.WriteStartObject("cnf");
             writer.WritePropertyName("jwk");
-            publicKeyJwk(writer);
+            writer.WriteRawValue(confirmation.Jwk);
             writer.WriteEndObject();
             writer.WriteNumber("exp", expires.ToUnixTimeSeconds());
             writer.WriteNumber("iat", now.ToUnixTimeSeconds());
             writer.WriteString("jti", NewJti());
+            writer.WriteNumber("nbf", now.ToUnixTimeSeconds());
             writer.WriteString("sub", id.ToString());
         });
     }
 
-    private static DateTimeOffset Cap(DateTimeOffset value, DateTimeOffset limit) => value > limit ? limit : value;
+    private static DateTimeOffset Cap(DateTimeOffset value, DateTimeOffset? limit) => limit is { } l && value > l ? l : value;
 
     private static DateTimeOffset Truncate(DateTimeOffset value) =>
         new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);

@@ -48,6 +48,9 @@ internal sealed record ServerConfig
     /// <summary>Default JWT-SVID TTL (<c>default_jwt_svid_ttl</c>, default 5m).</summary>
     public TimeSpan DefaultJwtSvidTtl { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>WIT-SVID TTL for entries without a <c>jwt_svid_ttl</c> (<c>default_wit_svid_ttl</c>, default 5m).</summary>
+    public TimeSpan DefaultWitSvidTtl { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Agent X509-SVID TTL (<c>agent_ttl</c>; null = <see cref="DefaultX509SvidTtl"/>).</summary>
     public TimeSpan? AgentTtl { get; init; }
 
@@ -59,6 +62,9 @@ internal sealed record ServerConfig
 
     /// <summary>Experimental feature flags (<c>experimental.feature_flags</c>), e.g. <c>wit-svid</c>.</summary>
     public IReadOnlyList<string> FeatureFlags { get; init; } = [];
+
+    /// <summary>Narrow admin grants (<c>task_grants</c>), at most one per admin SPIFFE ID.</summary>
+    public IReadOnlyList<TaskGrant> TaskGrants { get; init; } = [];
 
     /// <summary>The SQLite datastore.</summary>
     public required DataStoreConfig DataStore { get; init; }

@@ -18,7 +18,7 @@ internal static class ServerConfigLoader
     [
         "bind_address", "bind_port", "socket_path", "trust_domain", "data_dir", "log_level", "log_format", "log_file",
         "ca_key_type", "jwt_key_type", "ca_ttl", "default_x509_svid_ttl", "default_jwt_svid_ttl", "agent_ttl",
-        "jwt_issuer", "ca_subject", "experimental",
+        "jwt_issuer", "ca_subject", "experimental", "default_wit_svid_ttl", "task_grants",
     ];
 
     // SPIRE server keys this server does not implement: named as unsupported rather than unknown.
@@ -97,11 +97,13 @@ internal static class ServerConfigLoader
         var caTtl = s.GetDuration("ca_ttl") ?? TimeSpan.FromHours(24);
         var x509Ttl = s.GetDuration("default_x509_svid_ttl") ?? TimeSpan.FromHours(1);
         var jwtTtl = s.GetDuration("default_jwt_svid_ttl") ?? TimeSpan.FromMinutes(5);
+        var witTtl = s.GetDuration("default_wit_svid_ttl") ?? TimeSpan.FromMinutes(5);
         var agentTtl = s.GetDuration("agent_ttl");
         var jwtIssuer = s.GetString("jwt_issuer");
         RequirePositive(s, "ca_ttl", caTtl);
         RequirePositive(s, "default_x509_svid_ttl", x509Ttl);
         RequirePositive(s, "default_jwt_svid_ttl", jwtTtl);
+        RequirePositive(s, "default_wit_svid_ttl", witTtl);
         if (agentTtl is { } a)
         {
             RequirePositive(s, "agent_ttl", a);
@@ -135,6 +137,7 @@ internal static class ServerConfigLoader
             }
         }
 
+        var grants = TaskGrantsBinder.Bind(s, trustDomain);
         return trustDomain is not { } td
             ? null
             : new ServerConfig
@@ -152,6 +155,8 @@ internal static class ServerConfigLoader
                 CaTtl = caTtl,
                 DefaultX509SvidTtl = x509Ttl,
                 DefaultJwtSvidTtl = jwtTtl,
+                DefaultWitSvidTtl = witTtl,
+                TaskGrants = grants,
                 AgentTtl = agentTtl,
                 JwtIssuer = jwtIssuer,
                 CaSubject = subject,

@@ -56,7 +56,8 @@ internal interface IDataStore
     /// Returns every entry an agent with this ID and these node selectors may fetch SVIDs for: entries whose parent is
     /// the agent, plus entries below node-alias entries (parent <c>spiffe://td/spire/server</c>, selectors ⊆
     /// <paramref name="nodeSelectors"/>), recursively through descendants. Alias entries themselves are excluded.
-    /// Ordered by ID.
+    /// Expired entries (<c>ExpiresAt</c> set and not after the store's clock) count as deleted: they are neither
+    /// returned nor followed to their descendants. Ordered by ID.
     /// </summary>
     Task<IReadOnlyList<RegistrationEntry>> GetAuthorizedEntriesAsync(SpiffeId agentId, IReadOnlyList<Selector> nodeSelectors, CancellationToken cancellationToken);
 

@@ -78,5 +78,29 @@ internal static class SchemaMigrations
             data BLOB NOT NULL
         );
         """,
+
+        // 2: the revocation relay (sequence never reused: AUTOINCREMENT) and which admin entry each admin SVID serial
+        // was signed for (task grants).
+        """
+        CREATE TABLE relayed_revocations (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            credential_id TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            spiffe_id TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            revoked_at INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            agent_id TEXT NOT NULL,
+            UNIQUE (kind, credential_id)
+        );
+        CREATE INDEX relayed_revocations_expires_at ON relayed_revocations (expires_at);
+        CREATE TABLE admin_svids (
+            serial_number TEXT PRIMARY KEY NOT NULL,
+            entry_id TEXT NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX admin_svids_expires_at ON admin_svids (expires_at);
+        """,
     ];
 }

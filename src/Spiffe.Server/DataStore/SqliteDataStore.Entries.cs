@@ -187,6 +187,7 @@ internal sealed partial class SqliteDataStore
         var serverId = SpiffeId.FromPath(agentId.TrustDomain, "/spire/server").ToString();
         var nodeSet = new HashSet<Selector>(nodeSelectors);
         var result = new List<RegistrationEntry>();
+        var now = Now;
         lock (_memoryGate)
         {
             var visited = new HashSet<string>(StringComparer.Ordinal) { serverId };
@@ -195,7 +196,7 @@ internal sealed partial class SqliteDataStore
             visited.Add(agentId.ToString());
             if (_entriesByParent.TryGetValue(serverId, out var aliasIds))
             {
-                foreach (var alias in aliasIds.Select(i => _entries[i]))
+                foreach (var alias in aliasIds.Select(i => _entries[i]).Where(e => !IsExpired(e, now)))
                 {
                     if (SelectorSets.IsSubset(alias.Selectors, nodeSet) && visited.Add(alias.SpiffeId.ToString()))
                     {
@@ -212,7 +213,7 @@ internal sealed partial class SqliteDataStore
                     continue;
                 }
 
-                foreach (var child in children.Select(i => _entries[i]))
+                foreach (var child in children.Select(i => _entries[i]).Where(e => !IsExpired(e, now)))
                 {
                     if (seen.Add(child.Id))
                     {
@@ -230,6 +231,8 @@ internal sealed partial class SqliteDataStore
         result.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         return Task.FromResult<IReadOnlyList<RegistrationEntry>>(result);
     }
+
+    private static bool IsExpired(RegistrationEntry e, long now) => e.ExpiresAt != 0 && e.ExpiresAt <= now;
 
     private static string UniqueKey(RegistrationEntry e) =>
         e.SpiffeId + "\n" + e.ParentId + "\n" + string.Join('\n', e.Selectors);

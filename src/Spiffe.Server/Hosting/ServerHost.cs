@@ -185,6 +185,8 @@ internal sealed class ServerHost : IAsyncDisposable
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Spiffe.Server.DataStore")));
         services.AddSingleton<IDataStore>(sp => sp.GetRequiredService<SqliteDataStore>());
         services.AddSingleton<ICaJournalStore>(sp => sp.GetRequiredService<SqliteDataStore>());
+        services.AddSingleton<IRevocationRelayStore>(sp => sp.GetRequiredService<SqliteDataStore>());
+        services.AddSingleton<IAdminSvidStore>(sp => sp.GetRequiredService<SqliteDataStore>());
         services.AddSingleton<IKeyManager>(_ => config.KeyManager.Kind == KeyManagerKind.Disk
             ? DiskKeyManager.Open(config.KeyManager.KeysPath!)
             : new MemoryKeyManager());
@@ -279,6 +281,7 @@ internal sealed class ServerHost : IAsyncDisposable
         agentApi.MapGrpcService<EntryService>();
         agentApi.MapGrpcService<SvidService>();
         agentApi.MapGrpcService<BundleService>();
+        agentApi.MapGrpcService<RevocationRelayService>();
 
         var adminApi = app.MapGroup(string.Empty).WithMetadata(new ListenerMetadata(ListenerKind.AdminApi));
         AdminApiRegistration.Map(adminApi);
