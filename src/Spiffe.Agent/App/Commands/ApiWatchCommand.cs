@@ -29,7 +29,7 @@ internal sealed class ApiWatchCommand : AgentCommand
         var gate = new SemaphoreSlim(1, 1);
         try
         {
-            await using var client = _client.CreateClient(parseResult);
+            await using var client = _client.CreateClient(parseResult, requireSocket: false);
             await client.WatchX509ContextAsync(
                 context =>
                 {

@@ -92,7 +92,19 @@ internal sealed class ClientOptions
     /// <summary>True for <c>-output json</c>.</summary>
     public bool IsJson(ParseResult parseResult) => parseResult.GetValue(_output) == "json";
 
-    /// <summary>Creates a Workload API client for the resolved address.</summary>
-    public WorkloadApiClient CreateClient(ParseResult parseResult) =>
-        WorkloadApiClient.Create(new WorkloadApiClientOptions { Address = Address(parseResult) });
+    /// <summary>
+    /// Creates a Workload API client for the resolved address. For a one-shot call, a Unix socket that does not exist
+    /// fails here with SPIRE's wording rather than with the transport's "cannot assign requested address".
+    /// </summary>
+    /// <exception cref="IOException">The socket does not exist and <paramref name="requireSocket"/> is set.</exception>
+    public WorkloadApiClient CreateClient(ParseResult parseResult, bool requireSocket = true)
+    {
+        var address = Address(parseResult);
+        if (requireSocket && WorkloadApiAddress.TryParse(address, out var parsed) && parsed.UnixSocketPath is { } path && !File.Exists(path))
+        {
+            throw new IOException($"rpc error: code = Unavailable desc = connection error: dial unix {path}: connect: no such file or directory");
+        }
+
+        return WorkloadApiClient.Create(new WorkloadApiClientOptions { Address = address });
+    }
 }

@@ -49,6 +49,16 @@ internal sealed class HealthcheckCommand : AgentCommand
             await output.WriteLineAsync($"Checking agent health on {socketPath}...");
         }
 
+        if (!File.Exists(socketPath))
+        {
+            if (verbose)
+            {
+                await output.WriteLineAsync($"Failed to check health: connection error: dial unix {socketPath}: connect: no such file or directory");
+            }
+
+            return await UnhealthyAsync(output, error, json, "unable to determine health");
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_client.Timeout(parseResult));
         using var channel = UnixSocketChannel.Create(socketPath);
