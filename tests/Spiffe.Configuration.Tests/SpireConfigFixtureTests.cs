@@ -4,7 +4,7 @@ namespace Spiffe.Configuration.Tests;
 [TestFixture]
 public sealed class SpireConfigFixtureTests
 {
-    private static readonly string[] TopLevelBlocks = ["agent", "server", "plugins", "telemetry", "health_checks"];
+    private static readonly string[] TopLevelBlocks = ["agent", "server", "plugins", "telemetry", "health_checks", "tasks"];
 
     private static IEnumerable<TestCaseData> ConfigFiles()
     {
