@@ -1,0 +1,3 @@
+using Spiffe.Wimse.Benchmarks;
+
+return await WimseLoad.MainAsync(args);
