@@ -349,6 +349,45 @@ public sealed partial class TaskEndToEndTests
         await _stack.Admin.EndTaskAsync(new EndTaskRequest { Id = "survivor" });
     }
 
+    [Test]
+    public async Task Relay_TaskEndsOnOneAgent_TokenRejectedByAnotherAgent()
+    {
+        // Arrange
+        var (other, otherDirectory) = await _stack.StartSecondAgentAsync();
+        try
+        {
+            string token;
+            await using (var run = _stack.StartTaskRun(["-agent", "researcher", "-id", "relayed", "-ttl", "10m"], "sh", "-c", _stack.FetchJwtCommand("svc") + "; sleep 300"))
+            {
+                await Eventually.WaitAsync(() => Task.FromResult(TokenLine().IsMatch(run.Output)), "the task's JWT-SVID");
+                token = TokenLine().Match(run.Output).Groups[1].Value;
+            }
+
+            using var remote = new WorkloadClient(other.SocketPath);
+            var before = await ValidateAsync(remote, token);
+
+            // Act
+            var ended = Stopwatch.StartNew();
+            await _stack.Admin.EndTaskAsync(new EndTaskRequest { Id = "relayed", Kill = true });
+            var rejectedAfter = await MeasureAsync(async () => await ValidateAsync(remote, token) is { StatusCode: StatusCode.InvalidArgument }, ended);
+            TestContext.Out.WriteLine($"EndTask on agent 1 → ValidateJWTSVID on agent 2 rejects: {rejectedAfter.TotalMilliseconds:F0} ms (sync interval 1 s)");
+
+            // Assert
+            var after = await ValidateAsync(remote, token);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(before, Is.Null, "agent 2 accepted the token while the task ran");
+                Assert.That(after?.Detail, Is.EqualTo("token has been revoked"));
+                Assert.That(rejectedAfter, Is.LessThan(TimeSpan.FromSeconds(10)), "liveness bound: one publish plus one sync interval");
+            }
+        }
+        finally
+        {
+            await other.DisposeAsync();
+            otherDirectory.Dispose();
+        }
+    }
+
     private static bool CommandExists(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => File.Exists(Path.Combine(d, name)));
 

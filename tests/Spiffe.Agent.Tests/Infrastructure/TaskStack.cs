@@ -90,6 +90,29 @@ internal sealed class TaskStack : IAsyncDisposable
         return stack;
     }
 
+    /// <summary>
+    /// Starts another agent of the same server (its own directory, token, sockets and parent cgroup, tasks enabled), as
+    /// a second node would run it. The caller disposes the agent, then the directory.
+    /// </summary>
+    public async Task<(AgentProcess Agent, TestDirectory Directory)> StartSecondAgentAsync()
+    {
+        var directory = new TestDirectory("sptask2");
+        var token = await Server.GenerateTokenAsync();
+        var agent = new AgentProcess(
+            directory,
+            Server,
+            await Server.BundlePemAsync(),
+            extraAgentSettings: $"admin_socket_path = \"{directory.Combine("private", "admin.sock")}\"",
+            extraBlocks: $$"""
+                tasks {
+                    parent_cgroup = "{{CgroupParent}}-2"
+                    policy_dir = "{{PolicyDirectory}}"
+                }
+                """);
+        await agent.StartAsync(token);
+        return (agent, directory);
+    }
+
     /// <summary>Runs <c>spiffe-agent task run</c> with <paramref name="arguments"/> then <c>-- command…</c>, in the background.</summary>
     public ChildProcess StartTaskRun(IEnumerable<string> arguments, params string[] command) =>
         ChildProcess.Start("dotnet", [TestArtifacts.AgentDll, "task", "run", .. arguments, "-socketPath", AdminSocketPath, "--", .. command]);
