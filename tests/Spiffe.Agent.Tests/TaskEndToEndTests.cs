@@ -356,13 +356,9 @@ public sealed partial class TaskEndToEndTests
         var (other, otherDirectory) = await _stack.StartSecondAgentAsync();
         try
         {
-            string token;
-            await using (var run = _stack.StartTaskRun(["-agent", "researcher", "-id", "relayed", "-ttl", "10m"], "sh", "-c", _stack.FetchJwtCommand("svc") + "; sleep 300"))
-            {
-                await Eventually.WaitAsync(() => Task.FromResult(TokenLine().IsMatch(run.Output)), "the task's JWT-SVID");
-                token = TokenLine().Match(run.Output).Groups[1].Value;
-            }
-
+            await using var run = _stack.StartTaskRun(["-agent", "researcher", "-id", "relayed", "-ttl", "10m"], "sh", "-c", _stack.FetchJwtCommand("svc") + "; sleep 300");
+            await Eventually.WaitAsync(() => Task.FromResult(TokenLine().IsMatch(run.Output)), "the task's JWT-SVID");
+            var token = TokenLine().Match(run.Output).Groups[1].Value;
             using var remote = new WorkloadClient(other.SocketPath);
             var before = await ValidateAsync(remote, token);
 
