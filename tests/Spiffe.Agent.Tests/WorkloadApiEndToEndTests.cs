@@ -244,7 +244,8 @@ public sealed class WorkloadApiEndToEndTests
         var stillServing = await client.IsServingAsync();
 
         // Assert
-        Assert.That(lines[0], Is.EqualTo("sent"), caller.Error);
+        // "closed": the agent had already dropped the connection when the child tried to send.
+        Assert.That(lines[0], Is.EqualTo("sent").Or.EqualTo("closed"), caller.Error);
         Assert.That(response, Does.Not.Contain(Domain), "an SVID was sent to a connection whose caller had exited");
         // Depending on how far the caller's exit has progressed, the agent refuses it at tracking (connection closed),
         // at attestation (its /proc entries are gone) or at the liveness check after attestation.

@@ -4,7 +4,7 @@ namespace Spiffe.Agent.Tests.Infrastructure;
 
 /// <summary>
 /// The PID-reuse attack shape: a process connects to the Workload API and exits at once, while a forked child that
-/// inherited the connection sends a well-formed FetchX509SVID on it afterwards. Written in Python (no gRPC library):
+/// inherited the connection sends a well-formed FetchX509SVID on it afterwards (or finds it already closed by the agent). Written in Python (no gRPC library):
 /// the request is a hand-made HTTP/2 exchange, and the child prints every byte it receives as hex.
 /// </summary>
 internal static class CallerExitsScript
@@ -20,7 +20,11 @@ internal static class CallerExitsScript
         while os.getppid() == parent:
             time.sleep(0.01)
         time.sleep(0.2)
-        s.sendall(request)
+        try:
+            s.sendall(request)
+        except (BrokenPipeError, ConnectionResetError):
+            sys.stdout.write("closed\n")
+            sys.exit(0)
         sys.stdout.write("sent\n")
         s.settimeout(10)
         data = b""
