@@ -384,6 +384,42 @@ public sealed partial class TaskEndToEndTests
         }
     }
 
+    [Test]
+    public async Task RevocationWatch_TaskEnds_SnapshotThenBatchWithItsJti()
+    {
+        // Arrange
+        using var channel = Endpoints.Hosting.UnixSocketChannel.Create(_stack.Agent.SocketPath);
+        using var watch = new Proto.Agent.Revocation.V1.Revocation.RevocationClient(channel)
+            .Watch(new Proto.Agent.Revocation.V1.WatchRevocationsRequest(), WorkloadClient.SecurityHeader);
+        Assert.That(await watch.ResponseStream.MoveNext().DefaultTimeout(), Is.True);
+        var snapshot = watch.ResponseStream.Current;
+
+        // Act
+        await using (var run = _stack.StartTaskRun(["-agent", "researcher", "-id", "watched", "-ttl", "10m"], "sh", "-c", _stack.FetchJwtCommand("svc")))
+        {
+            await run.WaitForExitAsync().DefaultTimeout();
+        }
+
+        Proto.Agent.Revocation.V1.RevocationEvent? batch = null;
+        while (batch is null && await watch.ResponseStream.MoveNext().DefaultTimeout())
+        {
+            batch = watch.ResponseStream.Current.Revoked.Any(r => r.TaskId == "watched") ? watch.ResponseStream.Current : null;
+        }
+
+        // Assert
+        var revoked = batch!.Revoked.Single(r => r.TaskId == "watched");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(snapshot.Snapshot, Is.True);
+            Assert.That(batch.Snapshot, Is.False);
+            Assert.That(revoked.CredentialCase, Is.EqualTo(Proto.Agent.Revocation.V1.RevokedCredential.CredentialOneofCase.Jti));
+            Assert.That(revoked.Jti, Does.Match("^[0-9a-f]{32}$"));
+            Assert.That(revoked.SpiffeId, Is.EqualTo(TaskStack.Domain + "/agent/researcher/task/watched"));
+            Assert.That(revoked.Reason, Is.AnyOf("explicit", "main_process_exited"));
+            Assert.That(revoked.ExpiresAt, Is.GreaterThan(revoked.RevokedAt));
+        }
+    }
+
     private static bool CommandExists(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => File.Exists(Path.Combine(d, name)));
 

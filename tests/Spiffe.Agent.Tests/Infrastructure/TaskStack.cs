@@ -59,10 +59,22 @@ internal sealed class TaskStack : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server and the agent with the policy files given (name → JSON).</summary>
-    public static async Task<TaskStack> StartAsync(string prefix, IReadOnlyDictionary<string, string> policies)
+    /// <summary>The health-check listener's port (<c>/ready</c>, <c>/live</c>), or null when not enabled.</summary>
+    public int? HealthPort { get; private init; }
+
+    /// <summary>Starts the server and the agent with the policy files given (name → JSON), optionally with the health listener.</summary>
+    public static async Task<TaskStack> StartAsync(string prefix, IReadOnlyDictionary<string, string> policies, bool healthChecks = false)
     {
-        var stack = new TaskStack(prefix);
+        var stack = new TaskStack(prefix) { HealthPort = healthChecks ? FreePort.Next() : null };
+        var health = stack.HealthPort is { } port
+            ? $$"""
+                health_checks {
+                    listener_enabled = true
+                    bind_address = "127.0.0.1"
+                    bind_port = "{{port.ToString(CultureInfo.InvariantCulture)}}"
+                }
+                """
+            : string.Empty;
         foreach (var (name, json) in policies)
         {
             await File.WriteAllTextAsync(Path.Combine(stack.PolicyDirectory, name), json);
@@ -84,7 +96,8 @@ internal sealed class TaskStack : IAsyncDisposable
                     policy_dir = "{{stack.PolicyDirectory}}"
                     allowed_uids = [0, 4243]
                 }
-                """);
+
+                """ + health);
         await stack.Agent.StartAsync(token);
         await Eventually.WaitAsync(() => Task.FromResult(File.Exists(stack.AdminSocketPath)), "the admin socket");
         return stack;
