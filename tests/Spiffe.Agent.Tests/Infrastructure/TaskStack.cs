@@ -17,6 +17,7 @@ internal sealed class TaskStack : IAsyncDisposable
     public const string Domain = "spiffe://example.org";
     public const string AdminId = Domain + "/spiffe-agent/admin";
 
+    private readonly List<string> _cgroupParents = [];
     private GrpcChannel? _adminChannel;
 
     private TaskStack(string prefix)
@@ -24,6 +25,7 @@ internal sealed class TaskStack : IAsyncDisposable
         Directory = new TestDirectory(prefix);
         Server = new ServerProcess(Directory);
         CgroupParent = "spiffe-e2e-" + Guid.NewGuid().ToString("N")[..8];
+        _cgroupParents.Add(CgroupParent);
         PolicyDirectory = Directory.Combine("policies");
         AdminSocketPath = Directory.Combine("private", "admin.sock");
         System.IO.Directory.CreateDirectory(PolicyDirectory);
@@ -111,6 +113,7 @@ internal sealed class TaskStack : IAsyncDisposable
     {
         var directory = new TestDirectory("sptask2");
         var token = await Server.GenerateTokenAsync();
+        _cgroupParents.Add(CgroupParent + "-2");
         var agent = new AgentProcess(
             directory,
             Server,
@@ -161,7 +164,11 @@ internal sealed class TaskStack : IAsyncDisposable
         }
 
         await Server.DisposeAsync();
-        RemoveCgroups();
+        foreach (var parent in _cgroupParents)
+        {
+            await RemoveCgroupsAsync(Path.Combine(CgroupMount(), parent));
+        }
+
         Directory.Dispose();
     }
 
@@ -170,11 +177,23 @@ internal sealed class TaskStack : IAsyncDisposable
             ? "/sys/fs/cgroup/unified"
             : "/sys/fs/cgroup";
 
-    private void RemoveCgroups()
+    /// <summary>
+    /// Kills whatever a test left in the stack's task cgroups (a task process whose main process was killed lives on,
+    /// reparented, in the cgroup of its ended task), then removes them.
+    /// </summary>
+    private static async Task RemoveCgroupsAsync(string parent)
     {
-        var parent = Path.Combine(CgroupMount(), CgroupParent);
         foreach (var task in System.IO.Directory.Exists(parent) ? System.IO.Directory.GetDirectories(parent) : [])
         {
+            var kill = Path.Combine(task, "cgroup.kill");
+            if (File.Exists(kill))
+            {
+                await File.WriteAllTextAsync(kill, "1");
+                await Eventually.WaitAsync(
+                    () => Task.FromResult(!File.ReadAllText(Path.Combine(task, "cgroup.events")).Contains("populated 1", StringComparison.Ordinal)),
+                    "the task cgroup " + task + " to empty");
+            }
+
             TryRemove(task);
         }
 
