@@ -1,5 +1,6 @@
 using Spiffe.Server.DataStore;
 using Types = Spiffe.Proto.Spire.Types;
+using Spiffe.Server.Api;
 
 namespace Spiffe.Server.AdminApi;
 
@@ -16,7 +17,7 @@ internal static class AgentConverter
         var all = mask is null;
         var proto = new Types.Agent
         {
-            Id = IdConverter.ToProto(agent.Id),
+            Id = ProtoIds.ToProto(agent.Id),
             AttestationType = all || mask!.AttestationType ? agent.AttestationType : string.Empty,
             X509SvidSerialNumber = all || mask!.X509SvidSerialNumber ? agent.SerialNumber : string.Empty,
             X509SvidExpiresAt = all || mask!.X509SvidExpiresAt ? agent.ExpiresAt : 0,

@@ -4,6 +4,7 @@ using Spiffe.Server.Config;
 using Spiffe.Server.DataStore;
 using EntryApi = Spiffe.Proto.Spire.Server.Entry.V1;
 using Types = Spiffe.Proto.Spire.Types;
+using Spiffe.Server.Api;
 
 namespace Spiffe.Server.AdminApi;
 
@@ -71,7 +72,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
         }
 
         var response = new EntryApi.ListEntriesResponse { NextPageToken = page.NextPageToken };
-        response.Entries.AddRange(page.Items.Select(e => EntryConverter.ToProto(e, request.OutputMask)));
+        response.Entries.AddRange(page.Items.Select(e => EntryMapping.ToProto(e, request.OutputMask)));
         return response;
     }
 
@@ -88,7 +89,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
 
         var entry = await this.dataStore.GetEntryAsync(request.Id, context.CancellationToken)
             ?? throw AdminStatus.Error(StatusCode.NotFound, "entry not found");
-        return EntryConverter.ToProto(entry, request.OutputMask);
+        return EntryMapping.ToProto(entry, request.OutputMask);
     }
 
     /// <inheritdoc/>
@@ -167,7 +168,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
             return new()
             {
                 Status = created ? AdminStatus.Ok() : AdminStatus.Create(StatusCode.AlreadyExists, "similar entry already exists"),
-                Entry = EntryConverter.ToProto(stored, outputMask),
+                Entry = EntryMapping.ToProto(stored, outputMask),
             };
         }
         catch (DataStoreException ex)
@@ -218,7 +219,7 @@ internal sealed class EntryAdminService : EntryApi.Entry.EntryBase
         {
             var stored = await this.dataStore.UpdateEntryAsync(entry, cancellationToken);
             this.logger.EntryUpdated(stored.Id, stored.RevisionNumber);
-            return new() { Status = AdminStatus.Ok(), Entry = EntryConverter.ToProto(stored, outputMask) };
+            return new() { Status = AdminStatus.Ok(), Entry = EntryMapping.ToProto(stored, outputMask) };
         }
         catch (DataStoreException ex)
         {

@@ -1,13 +1,13 @@
 using Spiffe.Core;
+using Spiffe.Server.Api;
 using Spiffe.Server.DataStore;
 using Types = Spiffe.Proto.Spire.Types;
 
 namespace Spiffe.Server.AdminApi;
 
 /// <summary>
-/// Converts registration entries between the API and the datastore. Input is validated field by field with SPIRE's
-/// rules; every failure names the field. Output honours an <see cref="Types.EntryMask"/> (null = every field; the ID
-/// is always returned).
+/// Converts requested registration entries into datastore entries, validating field by field with SPIRE's rules;
+/// every failure names the field. Output goes through <see cref="EntryMapping"/>.
 /// </summary>
 internal static class EntryConverter
 {
@@ -16,105 +16,6 @@ internal static class EntryConverter
 
     /// <summary>The longest entry ID SPIRE accepts.</summary>
     public const int MaxIdLength = 255;
-
-    /// <summary>A mask selecting every input field (what a missing input mask means).</summary>
-    public static Types.EntryMask AllFields { get; } = new()
-    {
-        SpiffeId = true,
-        ParentId = true,
-        Selectors = true,
-        X509SvidTtl = true,
-        FederatesWith = true,
-        Admin = true,
-        Downstream = true,
-        ExpiresAt = true,
-        DnsNames = true,
-        RevisionNumber = true,
-        StoreSvid = true,
-        JwtSvidTtl = true,
-        Hint = true,
-        CreatedAt = true,
-        AdditionalAttributes = true,
-    };
-
-    /// <summary>Converts a stored entry for a response.</summary>
-    /// <param name="entry">The stored entry.</param>
-    /// <param name="mask">Which fields to fill in; null = all.</param>
-    /// <returns>The API entry.</returns>
-    public static Types.Entry ToProto(RegistrationEntry entry, Types.EntryMask? mask)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        mask ??= AllFields;
-        var proto = new Types.Entry { Id = entry.Id };
-        if (mask.SpiffeId)
-        {
-            proto.SpiffeId = IdConverter.ToProto(entry.SpiffeId);
-        }
-
-        if (mask.ParentId)
-        {
-            proto.ParentId = IdConverter.ToProto(entry.ParentId);
-        }
-
-        if (mask.Selectors)
-        {
-            proto.Selectors.AddRange(entry.Selectors.Select(s => new Types.Selector { Type = s.Type, Value = s.Value }));
-        }
-
-        if (mask.X509SvidTtl)
-        {
-            proto.X509SvidTtl = entry.X509SvidTtl;
-        }
-
-        if (mask.FederatesWith)
-        {
-            proto.FederatesWith.AddRange(entry.FederatesWith);
-        }
-
-        proto.Admin = mask.Admin && entry.Admin;
-        proto.Downstream = mask.Downstream && entry.Downstream;
-        proto.StoreSvid = mask.StoreSvid && entry.StoreSvid;
-        if (mask.ExpiresAt)
-        {
-            proto.ExpiresAt = entry.ExpiresAt;
-        }
-
-        if (mask.DnsNames)
-        {
-            proto.DnsNames.AddRange(entry.DnsNames);
-        }
-
-        if (mask.RevisionNumber)
-        {
-            proto.RevisionNumber = entry.RevisionNumber;
-        }
-
-        if (mask.JwtSvidTtl)
-        {
-            proto.JwtSvidTtl = entry.JwtSvidTtl;
-        }
-
-        if (mask.Hint)
-        {
-            proto.Hint = entry.Hint;
-        }
-
-        if (mask.CreatedAt)
-        {
-            proto.CreatedAt = entry.CreatedAt;
-        }
-
-        if (mask.AdditionalAttributes)
-        {
-            proto.AdditionalAttributes = new Types.Entry.Types.AdditionalAttributes
-            {
-                DisableX509SvidPrefetch = entry.DisableX509SvidPrefetch,
-                JwtSvidIncludeJti = entry.JwtSvidIncludeJti,
-            };
-        }
-
-        return proto;
-    }
 
     /// <summary>Validates a new entry (every field is read).</summary>
     /// <param name="proto">The requested entry.</param>
@@ -126,7 +27,7 @@ internal static class EntryConverter
         ArgumentNullException.ThrowIfNull(proto);
         ValidateId(proto.Id, required: false);
         var blank = new RegistrationEntry { Id = proto.Id, SpiffeId = default, ParentId = default, Selectors = [] };
-        return Merge(proto, AllFields, blank, trustDomain);
+        return Merge(proto, EntryMapping.All, blank, trustDomain);
     }
 
     /// <summary>Applies the fields an input mask selects to a stored entry.</summary>
@@ -140,7 +41,7 @@ internal static class EntryConverter
     {
         ArgumentNullException.ThrowIfNull(proto);
         ArgumentNullException.ThrowIfNull(existing);
-        return Merge(proto, inputMask ?? AllFields, existing, trustDomain);
+        return Merge(proto, inputMask ?? EntryMapping.All, existing, trustDomain);
     }
 
     /// <summary>Checks an entry ID: at most 255 characters of <c>[A-Za-z0-9._-]</c>.</summary>

@@ -10,11 +10,6 @@ internal static class IdConverter
 
     private const string ReservedPathPrefix = "/spire/";
 
-    /// <summary>Splits an ID.</summary>
-    /// <param name="id">The ID.</param>
-    /// <returns>The split form.</returns>
-    public static Types.SPIFFEID ToProto(SpiffeId id) => new() { TrustDomain = id.TrustDomain.Name, Path = id.Path };
-
     /// <summary>Parses a split ID.</summary>
     /// <param name="proto">The split ID; null is refused.</param>
     /// <returns>The ID.</returns>

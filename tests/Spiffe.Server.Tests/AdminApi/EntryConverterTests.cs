@@ -2,6 +2,7 @@ using Spiffe.Core;
 using Spiffe.Proto.Spire.Types;
 using Spiffe.Server.AdminApi;
 using Selector = Spiffe.Proto.Spire.Types.Selector;
+using Spiffe.Server.Api;
 
 namespace Spiffe.Server.Tests.AdminApi;
 
@@ -98,7 +99,7 @@ public sealed class EntryConverterTests
         var stored = EntryConverter.ForCreate(ValidEntry(), Td) with { Id = "e1", Hint = "h", RevisionNumber = 4 };
 
         // Act
-        var proto = EntryConverter.ToProto(stored, new EntryMask { RevisionNumber = true });
+        var proto = EntryMapping.ToProto(stored, new EntryMask { RevisionNumber = true });
 
         // Assert
         Assert.That(proto.Id, Is.EqualTo("e1"));
@@ -115,7 +116,7 @@ public sealed class EntryConverterTests
         var stored = EntryConverter.ForCreate(ValidEntry(), Td) with { Id = "e1", Hint = "h", CreatedAt = 77, JwtSvidIncludeJti = true };
 
         // Act
-        var proto = EntryConverter.ToProto(stored, null);
+        var proto = EntryMapping.ToProto(stored, null);
 
         // Assert
         Assert.That(proto.SpiffeId.Path, Is.EqualTo("/web"));
