@@ -1,0 +1,3 @@
+using Spiffe.Tasks.Benchmarks;
+
+return await TaskLoad.MainAsync(args);
