@@ -13,7 +13,7 @@ internal static class SampleFiles
 
     /// <summary>
     /// spiffe-agent.dll from the same artifacts tree and configuration as this test assembly
-    /// (<c>artifacts&lt;slot&gt;/bin/Spiffe.Agent/&lt;config&gt;/</c>), or null when it has not been built.
+    /// (<c>artifacts&lt;slot&gt;/bin/Spiffe.Agent/&lt;config&gt;/</c>), or null when it is missing.
     /// </summary>
     public static string? AgentDll
     {
