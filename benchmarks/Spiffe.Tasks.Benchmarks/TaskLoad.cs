@@ -1,14 +1,12 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
-using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Spiffe.Agent.Benchmarks;
+using Spiffe.Agent.Tests.Infrastructure;
 using Spiffe.Agent.Tasks.Policy;
 using Spiffe.Proto.Agent.Revocation.V1;
 using Spiffe.Proto.Agent.Task.V1;
@@ -483,62 +481,6 @@ internal static class TaskLoad
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    /// <summary>HTTP/2 preface, empty SETTINGS, HEADERS (HPACK literals, security header) and one gRPC message ending the stream.</summary>
-    private static string RawRequest(string path, IMessage message)
-    {
-        var request = new List<byte>(Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
-        request.AddRange(Frame(type: 0x4, flags: 0, stream: 0, []));
-        var headers = new List<byte>();
-        foreach (var (name, value) in new[]
-        {
-            (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "localhost"),
-            ("content-type", "application/grpc"), ("te", "trailers"), ("workload.spiffe.io", "true"),
-        })
-        {
-            headers.Add(0x00);
-            headers.Add((byte)name.Length);
-            headers.AddRange(Encoding.ASCII.GetBytes(name));
-            headers.Add((byte)value.Length);
-            headers.AddRange(Encoding.ASCII.GetBytes(value));
-        }
-
-        request.AddRange(Frame(type: 0x1, flags: 0x4, stream: 1, [.. headers]));
-        var body = message.ToByteArray();
-        var grpcMessage = new byte[5 + body.Length];
-        BinaryPrimitives.WriteInt32BigEndian(grpcMessage.AsSpan(1), body.Length);
-        body.CopyTo(grpcMessage, 5);
-        request.AddRange(Frame(type: 0x0, flags: 0x1, stream: 1, grpcMessage));
-        return Convert.ToHexStringLower([.. request]);
-    }
-
-    private static byte[] Frame(byte type, byte flags, int stream, byte[] payload) =>
-    [
-        (byte)(payload.Length >> 16), (byte)(payload.Length >> 8), (byte)payload.Length, type, flags,
-        (byte)(stream >> 24), (byte)(stream >> 16), (byte)(stream >> 8), (byte)stream, .. payload,
-    ];
-
-    /// <summary>The first gRPC message on stream 1 of a printed response, or null.</summary>
-    private static JWTSVIDResponse? Parse(string hex)
-    {
-        var bytes = Convert.FromHexString(hex);
-        var data = new List<byte>();
-        for (var offset = 0; offset + 9 <= bytes.Length;)
-        {
-            var length = (bytes[offset] << 16) | (bytes[offset + 1] << 8) | bytes[offset + 2];
-            var stream = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(offset + 5)) & 0x7fffffff;
-            if (stream == 1 && bytes[offset + 3] == 0x0)
-            {
-                data.AddRange(bytes.AsSpan(offset + 9, length).ToArray());
-            }
-
-            offset += 9 + length;
-        }
-
-        return data.Count >= 5
-            ? JWTSVIDResponse.Parser.ParseFrom(data.GetRange(5, BinaryPrimitives.ReadInt32BigEndian(data.ToArray().AsSpan(1))).ToArray())
-            : null;
-    }
-
     /// <summary>A python workload (no gRPC library) that performs one raw FetchJWTSVID per line on its stdin.</summary>
     private sealed class Fetcher : IAsyncDisposable
     {
@@ -558,7 +500,7 @@ internal static class TaskLoad
             };
             info.ArgumentList.Add(script);
             info.ArgumentList.Add(socket);
-            info.ArgumentList.Add(RawRequest("/SpiffeWorkloadAPI/FetchJWTSVID", request));
+            info.ArgumentList.Add(RawGrpcScript.Request("/SpiffeWorkloadAPI/FetchJWTSVID", request));
             return new Fetcher(Process.Start(info)!);
         }
 
@@ -569,7 +511,7 @@ internal static class TaskLoad
             var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))
                 ?? throw new InvalidOperationException("the python fetcher exited");
             var parts = line.Split(' ');
-            var response = parts[0] == "ok" ? Parse(parts[3]) : null;
+            var response = parts[0] == "ok" ? RawGrpcScript.Response(parts[3], JWTSVIDResponse.Parser).Message : null;
             return (response is not null, double.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture), response);
         }
 
